@@ -1,0 +1,2 @@
+// The pure core: model, units, placement. No I/O, no clock, no randomness, no Pulumi.
+export {};

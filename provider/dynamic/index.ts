@@ -1,0 +1,2 @@
+// Thin pulumi.dynamic.ResourceProvider adapters over the resource handlers.
+export {};
