@@ -1,2 +1,7 @@
-// What TypeScript programs import: GlusterCluster, Node, Device, Volume and topology helpers.
-export const packageName = "pulumi-glusterfs";
+// What TypeScript programs import.
+export { GlusterCluster, type GlusterClusterArgs } from "./cluster";
+export { Node, type NodeArgs } from "./node";
+export { Device, type DeviceArgs } from "./device";
+export { Volume, type VolumeArgs, type DurabilityArgs, type BrickOutput } from "./volume";
+export { type ConnectionArgs } from "./connection";
+export { fromHeketiTopology, type HeketiTopologyOptions, type LoadedCluster } from "./topology";

@@ -1,0 +1,48 @@
+// State shared by every handler in one provider process: the stack's default credentials and
+// the capacity this process has planned but not yet created (so two volumes planned in one
+// run never take the same extents).
+import type { Connection } from "../core/model";
+
+export interface StackDefaults {
+  privateKey?: string;
+  password?: string;
+  privateKeyPassword?: string;
+  knownHostsFile?: string;
+}
+
+let defaults: StackDefaults = {};
+
+export function configureFromStack(values: StackDefaults): void {
+  defaults = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ""));
+}
+
+export function stackDefaults(): StackDefaults {
+  return defaults;
+}
+
+/** A connection with the stack's default credentials filled in where the resource gave none. */
+export function withDefaultCredentials(connection: Connection): Connection {
+  const merged: Connection = { ...connection };
+  if (!merged.privateKey && !merged.password && !merged.agentSocketPath) {
+    if (defaults.privateKey) merged.privateKey = defaults.privateKey;
+    if (defaults.password) merged.password = defaults.password;
+  }
+  if (!merged.privateKeyPassword && defaults.privateKeyPassword)
+    merged.privateKeyPassword = defaults.privateKeyPassword;
+  return merged;
+}
+
+/** Bytes reserved per device ("node|device") by volumes planned in this process, keyed by volume. */
+const reservations = new Map<string, Map<string, number>>();
+
+export function reserve(volume: string, perDevice: Map<string, number>): void {
+  reservations.set(volume, perDevice);
+}
+export function release(volume: string): void {
+  reservations.delete(volume);
+}
+export function reservedByOthers(volume: string, deviceKey: string): number {
+  let total = 0;
+  for (const [owner, perDevice] of reservations) if (owner !== volume) total += perDevice.get(deviceKey) ?? 0;
+  return total;
+}

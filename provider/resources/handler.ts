@@ -1,0 +1,88 @@
+// The contract every resource handler meets, and helpers the handlers share.
+import type { z } from "zod";
+
+export type Inputs = Record<string, unknown>;
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+export interface CheckResult {
+  inputs?: Inputs;
+  failures?: CheckFailure[];
+}
+export interface DiffResult {
+  changes?: boolean;
+  replaces?: string[];
+  deleteBeforeReplace?: boolean;
+}
+export interface Handler {
+  check(olds: Inputs, news: Inputs): Promise<CheckResult>;
+  diff(id: string, olds: Inputs, news: Inputs): Promise<DiffResult>;
+  create(inputs: Inputs): Promise<{ id: string; outs: Inputs }>;
+  read(id: string, props: Inputs): Promise<{ id?: string; props?: Inputs; inputs?: Inputs }>;
+  update(id: string, olds: Inputs, news: Inputs): Promise<{ outs: Inputs }>;
+  delete(id: string, props: Inputs): Promise<void>;
+}
+
+/** What the engine puts where a value is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Zod issues become check failures that name the field, the value and what is allowed. */
+export function validate<T>(
+  schema: z.ZodType<T>,
+  raw: Inputs,
+): { ok: true; value: T } | { ok: false; failures: CheckFailure[] } {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    failures: parsed.error.issues.map((issue) => {
+      const property = issue.path.map(String).join(".") || "(inputs)";
+      const value = issue.path.reduce<unknown>(
+        (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
+        raw,
+      );
+      const shown = value === undefined ? "nothing" : JSON.stringify(redactSecrets(value));
+      return { property, reason: `${property}: ${issue.message} (got ${shown})` };
+    }),
+  };
+}
+
+const secretKeys = new Set(["password", "privateKey", "privateKeyPassword"]);
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, secretKeys.has(k) && v ? "[secret]" : redactSecrets(v)]),
+    );
+  }
+  return value;
+}
+
+/** Compares two values as JSON with object keys sorted. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Removes keys the engine adds to every dynamic resource's inputs and outputs. */
+export function withoutEngineKeys(inputs: Inputs): Inputs {
+  const { __provider: _provider, ...rest } = inputs;
+  return rest;
+}

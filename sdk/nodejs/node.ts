@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GlusterCluster } from "./cluster";
+import { ConnectionArgs, mergeConnections } from "./connection";
+import { nodeProvider } from "./providers";
+import type { Device } from "./device";
+
+export interface NodeArgs {
+  /** The cluster the node joins. */
+  cluster: GlusterCluster;
+  /** Hostname or address used to manage the node over SSH. */
+  manageAddress: string;
+  /** Hostname or address Gluster uses for peering and bricks. Default: the manage address. */
+  storageAddress?: string;
+  /** Failure domain. Default 1. */
+  zone?: number;
+  /** Node tags, e.g. `{ arbiter: "required" }`. */
+  tags?: Record<string, string>;
+  /** SSH connection overrides for this node. */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/**
+ * A storage node. Creating it checks glusterd and probes it into the pool from a node declared
+ * before it; deleting it detaches the peer (refused while it holds bricks).
+ */
+export class Node extends pulumi.dynamic.Resource {
+  public readonly peerUuid!: pulumi.Output<string>;
+  public readonly peerState!: pulumi.Output<string>;
+
+  public readonly cluster: GlusterCluster;
+  public readonly manageAddress: string;
+  public readonly storageAddress: string;
+  public readonly zone: number;
+  public readonly tags: Record<string, string>;
+  public readonly connection: pulumi.Output<ConnectionArgs>;
+  public readonly devices: Device[] = [];
+
+  constructor(name: string, args: NodeArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const cluster = args.cluster;
+    const earlier = [...cluster.nodes];
+    const connection = mergeConnections(cluster.policy.connection, args.connection, args.manageAddress);
+    const storageAddress = args.storageAddress ?? args.manageAddress;
+    super(
+      nodeProvider,
+      name,
+      {
+        clusterId: cluster.name,
+        manageAddress: args.manageAddress,
+        storageAddress,
+        zone: args.zone ?? 1,
+        tags: args.tags ?? {},
+        connection,
+        members: earlier.map((n) => ({
+          manageAddress: n.manageAddress,
+          storageAddress: n.storageAddress,
+          connection: n.connection,
+        })),
+        peerUuid: undefined,
+        peerState: undefined,
+      },
+      { ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...earlier]) },
+      "glusterfs",
+      "Node",
+    );
+    this.cluster = cluster;
+    this.manageAddress = args.manageAddress;
+    this.storageAddress = storageAddress;
+    this.zone = args.zone ?? 1;
+    this.tags = args.tags ?? {};
+    this.connection = connection;
+    cluster.nodes.push(this);
+  }
+}
+
+export function mergeDependsOn(
+  given: pulumi.CustomResourceOptions["dependsOn"],
+  more: pulumi.Resource[],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  if (given === undefined) return more;
+  return pulumi.output(given).apply((g) => [...(Array.isArray(g) ? g : [g]), ...more]);
+}

@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GlusterCluster } from "./cluster";
+import { mergeDependsOn } from "./node";
+import { volumeProvider } from "./providers";
+
+export interface DurabilityArgs {
+  /** `replicate` (default), `disperse` or `distribute`. */
+  type?: "replicate" | "disperse" | "distribute";
+  /** Copies of each file for `replicate`: 2 or 3 (default 3). */
+  replica?: number;
+  /** With replica 3, the third brick of each set is an arbiter holding only metadata. */
+  arbiter?: boolean;
+  /** D of a D+R disperse set. */
+  disperseData?: number;
+  /** R of a D+R disperse set; 2R must be less than D+R. */
+  disperseRedundancy?: number;
+}
+
+export interface VolumeArgs {
+  /** The cluster the volume lives on; its nodes and devices are declared before the volume. */
+  cluster: GlusterCluster;
+  /** Gluster volume name. Default: the resource name. */
+  name?: pulumi.Input<string>;
+  /** Total usable size: bytes, or `10GiB` / `10Gi`. Growing it expands the volume; shrinking is refused. */
+  size: pulumi.Input<string | number>;
+  /** How the volume keeps data safe. Default replica 3. */
+  durability?: pulumi.Input<DurabilityArgs>;
+  /** Thin pool size as a multiple of the brick size, leaving room for snapshots. Default 1. */
+  snapshotFactor?: pulumi.Input<number>;
+  /** Group id that owns the brick directories (mode 2775). */
+  gid?: pulumi.Input<number>;
+  /** Gluster volume options. */
+  options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Failure-domain rule for this volume; overrides the cluster's. */
+  zoneChecking?: pulumi.Input<"strict" | "prefer" | "none">;
+  /** Only use devices whose tags match every rule. */
+  tagMatch?: pulumi.Input<pulumi.Input<{ key: string; value: string; negate?: boolean }>[]>;
+  /** Expected average file size, for sizing arbiter bricks. Default `64KiB`. */
+  averageFileSize?: pulumi.Input<string | number>;
+  /** How to grow: `add-sets` or `grow`. Default: the cluster's. */
+  expandMode?: pulumi.Input<"add-sets" | "grow">;
+}
+
+export interface BrickOutput {
+  id: string;
+  node: string;
+  storage: string;
+  zone: number;
+  device: string;
+  set: number;
+  index: number;
+  role: "data" | "arbiter";
+  size: number;
+  poolSize: number;
+  metadataSize: number;
+  path: string;
+}
+
+/**
+ * A GlusterFS volume. `pulumi preview` lists the bricks it will make (node, device, size); growing
+ * `size` adds sets or grows bricks and rebalances; `pulumi destroy` removes every brick it made.
+ */
+export class Volume extends pulumi.dynamic.Resource {
+  public readonly bricks!: pulumi.Output<BrickOutput[]>;
+  public readonly volumeId!: pulumi.Output<string>;
+  public readonly mountSource!: pulumi.Output<string>;
+  public readonly backupVolfileServers!: pulumi.Output<string[]>;
+  public readonly mountOptions!: pulumi.Output<string>;
+  public readonly status!: pulumi.Output<string>;
+
+  constructor(name: string, args: VolumeArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const cluster = args.cluster;
+    const devices = cluster.nodes.flatMap((n) => n.devices);
+    const policy = cluster.policy;
+    super(
+      volumeProvider,
+      name,
+      {
+        cluster: {
+          clusterId: cluster.name,
+          zoneChecking: policy.zoneChecking ?? "strict",
+          brickRoot: policy.brickRoot ?? "/var/lib/glusterfs-bricks",
+          minBrickSize: policy.minBrickSize,
+          maxBrickSize: policy.maxBrickSize,
+          maxBricksPerVolume: policy.maxBricksPerVolume,
+          expandMode: policy.expandMode ?? "add-sets",
+        },
+        topology: cluster.nodes.map((n) => ({
+          manageAddress: n.manageAddress,
+          storageAddress: n.storageAddress,
+          zone: n.zone,
+          tags: n.tags,
+          connection: n.connection,
+          devices: n.devices.map((d) => ({ path: d.path, tags: d.tags })),
+        })),
+        name: args.name ?? name,
+        size: args.size,
+        durability: args.durability ?? { type: "replicate", replica: 3 },
+        snapshotFactor: args.snapshotFactor,
+        gid: args.gid,
+        options: args.options ?? {},
+        zoneChecking: args.zoneChecking,
+        tagMatch: args.tagMatch ?? [],
+        averageFileSize: args.averageFileSize,
+        expandMode: args.expandMode,
+        bricks: undefined,
+        volumeId: undefined,
+        mountSource: undefined,
+        backupVolfileServers: undefined,
+        mountOptions: undefined,
+        status: undefined,
+      },
+      { ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...cluster.nodes, ...devices]) },
+      "glusterfs",
+      "Volume",
+    );
+  }
+}

@@ -1,0 +1,129 @@
+// The quickstart through the real Pulumi CLI against the lab: preview lists the bricks, up makes
+// them, the volume mounts and keeps data through an expansion, refresh sees no drift, a shrink is
+// refused in preview, and destroy leaves the nodes as they were.
+import { labReset } from "../support/lab";
+import { type Stack, expectOk, newStack, previewJson, pulumi, stackOutputs } from "../support/pulumi";
+import { clean, footprints, inLab } from "./nodes";
+
+let stack: Stack;
+const MOUNT = "/mnt/e2e-quickstart";
+
+beforeAll(() => {
+  labReset();
+  stack = newStack("quickstart");
+});
+
+afterAll(() => {
+  inLab(`umount -l ${MOUNT} 2>/dev/null || true`);
+});
+
+type BrickOut = { node: string; device: string; size: number; set: number; role: string; path: string };
+
+describe("quickstart", () => {
+  test("preview shows the planned bricks per node and device, and changes nothing", () => {
+    const preview = previewJson(stack);
+    expect(preview.code).toBe(0);
+    const volume = preview.steps.find((s) => s.urn.endsWith("glusterfs:Volume::data"));
+    expect(volume?.op).toBe("create");
+    const bricks = volume?.newState?.inputs?.bricks as BrickOut[];
+    expect(bricks).toHaveLength(3);
+    expect(new Set(bricks.map((b) => b.node)).size).toBe(3);
+    for (const b of bricks) {
+      expect(b.device).toBe("/dev/vdb");
+      expect(b.size).toBeGreaterThanOrEqual(2 * 1024 ** 3);
+      expect(b.role).toBe("data");
+    }
+    const ops = preview.steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort();
+    expect(ops.filter((o) => o.startsWith("create"))).toEqual(
+      expect.arrayContaining([
+        "create data",
+        "create quickstart",
+        "create gluster-1",
+        "create gluster-1-vdb",
+      ]),
+    );
+    expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
+  });
+
+  test("up makes the pool, the devices and the volume, and a client can use it", () => {
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    const out = stackOutputs(stack);
+    expect(out.mountSource).toBe("gluster-1:/data");
+    expect(out.backupVolfileServers).toEqual(["gluster-2", "gluster-3"]);
+    expect(out.mountOptions).toContain("backup-volfile-servers=gluster-2:gluster-3");
+    expect(String(out.volumeId)).toMatch(/^[0-9a-f-]{36}$/);
+    for (const f of footprints()) {
+      expect(f.vgs).toEqual(["gfs_quickstart_vdb"]);
+      expect(f.volumes).toEqual(["data"]);
+      expect(f.peers).toBe(2);
+      expect(f.mounts).toHaveLength(1);
+      expect(f.fstab).toHaveLength(1);
+    }
+    const write = inLab(
+      `mkdir -p ${MOUNT} && mount -t glusterfs -o ${out.mountOptions} ${out.mountSource} ${MOUNT} && ` +
+        `for i in $(seq 1 20); do head -c 262144 /dev/urandom > ${MOUNT}/file-$i; done && ` +
+        `cd ${MOUNT} && sha256sum file-* > /tmp/e2e-quickstart.sha256 && wc -l < /tmp/e2e-quickstart.sha256`,
+    );
+    expect(write.stderr).toBe("");
+    expect(write.stdout.trim()).toBe("20");
+  });
+
+  test("up again and preview show no changes", () => {
+    const preview = previewJson(stack);
+    expect(preview.code).toBe(0);
+    expect(preview.steps.filter((s) => s.op !== "same")).toEqual([]);
+  });
+
+  test("a shrink is refused in preview with the reason, and nothing runs", () => {
+    expectOk(pulumi(stack, ["config", "set", "size", "1Gi"], { outsideLab: true }));
+    const r = pulumi(stack, ["preview"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("shrinking volume data");
+    expectOk(pulumi(stack, ["config", "set", "size", "2Gi"], { outsideLab: true }));
+  });
+
+  test("growing to 10Gi previews the new bricks, then expands with data intact", () => {
+    expectOk(pulumi(stack, ["config", "set", "size", "10Gi"], { outsideLab: true }));
+    const preview = previewJson(stack);
+    expect(preview.code).toBe(0);
+    const volume = preview.steps.find((s) => s.urn.endsWith("glusterfs:Volume::data"));
+    expect(volume?.op).toBe("update");
+    const before = volume?.oldState?.inputs?.bricks as BrickOut[];
+    const after = volume?.newState?.inputs?.bricks as BrickOut[];
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(Object.keys(volume?.detailedDiff ?? {}).some((k) => k.startsWith("bricks"))).toBe(true);
+
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    const out = stackOutputs(stack);
+    expect((out.bricks as BrickOut[]).length).toBe(after.length);
+    const check = inLab(
+      `cd ${MOUNT} && sha256sum -c --quiet /tmp/e2e-quickstart.sha256 && df -B1 --output=size . | tail -1`,
+    );
+    expect(check.code).toBe(0);
+    expect(Number(check.stdout.trim())).toBeGreaterThan(9 * 1024 ** 3);
+  });
+
+  test("refresh finds no drift; a volume changed outside Pulumi shows as drift", () => {
+    const refresh = pulumi(stack, ["refresh", "--yes", "--json"]);
+    expect(refresh.code).toBe(0);
+    const option = inLab(
+      `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i ${stack.lab.nodes[0]!.privateKeyPath} root@gluster-1 ` +
+        `gluster --mode=script volume stop data force`,
+    );
+    expect(option.code).toBe(0);
+    const drift = pulumi(stack, ["refresh", "--yes", "--diff"]);
+    expect(drift.code).toBe(0);
+    expect(drift.stdout).toMatch(/status[\s\S]*Started[\s\S]*Stopped|~\s+status/);
+    inLab(
+      `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i ${stack.lab.nodes[0]!.privateKeyPath} root@gluster-1 ` +
+        `gluster --mode=script volume start data`,
+    );
+  });
+
+  test("destroy leaves no volume group, LV, mount, fstab line, volume or peer", () => {
+    inLab(`umount -l ${MOUNT} 2>/dev/null || true`);
+    expectOk(pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
+    expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
+  });
+});

@@ -1,0 +1,181 @@
+// Drives the real Pulumi CLI (local file backend, passphrase secrets, offline settings) against
+// the lab. Programs run from copies of examples/ under one scratch folder whose node_modules
+// holds this package installed from its packed tarball, the way a user's program would.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type ExecResult, type LabStatus, labStatus } from "./lab";
+
+const ROOT = path.resolve(__dirname, "../..");
+const SCRATCH = path.join(os.tmpdir(), "pulumi-glusterfs-e2e");
+
+let pulumiBinDir: string | undefined;
+/** The directory holding `pulumi`, its Node language host and the dynamic provider shim. */
+export function pulumiBin(): string {
+  pulumiBinDir ??= execFileSync("bash", [path.join(ROOT, "test/setup/pulumi-cli.sh")], {
+    encoding: "utf8",
+  }).trim();
+  return pulumiBinDir;
+}
+
+let installed = false;
+/** Packs this package and installs it (with @pulumi/pulumi) into the scratch folder, once per run. */
+export function installPackage(): string {
+  if (installed) return SCRATCH;
+  fs.rmSync(SCRATCH, { recursive: true, force: true });
+  fs.mkdirSync(SCRATCH, { recursive: true });
+  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", SCRATCH], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const [{ filename }] = JSON.parse(out) as [{ filename: string }];
+  const rootPkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  fs.writeFileSync(
+    path.join(SCRATCH, "package.json"),
+    JSON.stringify({
+      name: "glusterfs-e2e-programs",
+      private: true,
+      dependencies: {
+        "pulumi-glusterfs": `file:./${filename}`,
+        "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"],
+        typescript: rootPkg.devDependencies["typescript"],
+        "@types/node": rootPkg.devDependencies["@types/node"],
+      },
+    }),
+  );
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+    cwd: SCRATCH,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  installed = true;
+  return SCRATCH;
+}
+
+export interface Stack {
+  dir: string;
+  name: string;
+  env: NodeJS.ProcessEnv;
+  lab: LabStatus;
+}
+
+/** Copies examples/NAME into the scratch folder and creates a stack configured for the lab. */
+export function newStack(example: string, stackName = "e2e"): Stack {
+  const scratch = installPackage();
+  const dir = path.join(scratch, `${example}-${stackName}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, "examples", example), dir, {
+    recursive: true,
+    filter: (src) => !src.includes("node_modules") && !/Pulumi\.[^/]+\.yaml$/.test(src),
+  });
+  fs.rmSync(path.join(dir, "package.json"), { force: true });
+  const state = path.join(dir, ".state");
+  fs.mkdirSync(state, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${pulumiBin()}:${process.env.PATH}`,
+    PULUMI_HOME: path.join(dir, ".pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${state}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+  };
+  const stack: Stack = { dir, name: stackName, env, lab: labStatus() };
+  expectOk(pulumi(stack, ["stack", "init", stackName], { outsideLab: true }));
+  configureForLab(stack);
+  return stack;
+}
+
+/** Stack config that points a program at the lab's nodes, with the lab's key as a secret. */
+export function configureForLab(stack: Stack, nodeCount = 3, devicesPerNode = 1): void {
+  const nodes = stack.lab.nodes.slice(0, nodeCount).map((n, i) => ({
+    name: n.name,
+    address: n.address,
+    storage: n.storageAddress,
+    zone: i + 1,
+    hostKey: n.hostKey,
+    devices: n.dataDisks.slice(0, devicesPerNode),
+  }));
+  // Config.getObject parses a JSON string value.
+  expectOk(pulumi(stack, ["config", "set", "nodes", JSON.stringify(nodes)], { outsideLab: true }));
+  const key = fs.readFileSync(stack.lab.nodes[0]!.privateKeyPath, "utf8");
+  expectOk(
+    pulumi(stack, ["config", "set", "--secret", "glusterfs:privateKey"], { input: key, outsideLab: true }),
+  );
+}
+
+export interface PulumiOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** Run outside the lab's namespace (for commands that reach no node). */
+  outsideLab?: boolean;
+}
+
+/** Runs `pulumi ARGS` for the stack inside the lab's network namespace. */
+export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): ExecResult {
+  const init = args[0] === "stack" && args[1] === "init";
+  const fullArgs = init ? args : [...args, "--stack", stack.name, "--non-interactive"];
+  const command = [path.join(pulumiBin(), "pulumi"), ...fullArgs];
+  const argv = opts.outsideLab ? command : ["ip", "netns", "exec", stack.lab.namespace, ...command];
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: stack.dir,
+    env: stack.env,
+    input: opts.input,
+    encoding: "utf8",
+    timeout: opts.timeoutMs ?? 1_200_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 128, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+export function expectOk(r: ExecResult): ExecResult {
+  if (r.code !== 0) throw new Error(`pulumi failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** Stack outputs as JSON (secrets shown). */
+export function stackOutputs(stack: Stack): Record<string, unknown> {
+  const r = expectOk(pulumi(stack, ["stack", "output", "--json", "--show-secrets"], { outsideLab: true }));
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/** The stack's state as `pulumi stack export` gives it. */
+export function exportState(stack: Stack): {
+  deployment: { resources?: { type: string; urn: string; id?: string; outputs?: Record<string, unknown> }[] };
+} {
+  const r = expectOk(pulumi(stack, ["stack", "export", "--show-secrets"], { outsideLab: true }));
+  return JSON.parse(r.stdout);
+}
+
+export type PreviewStep = {
+  op: string;
+  urn: string;
+  newState?: { inputs?: Record<string, unknown> };
+  oldState?: { inputs?: Record<string, unknown> };
+  detailedDiff?: Record<string, { kind: string }>;
+  diffReasons?: string[];
+};
+
+/** `pulumi preview --json`: the steps the engine would take. */
+export function previewJson(
+  stack: Stack,
+): { steps: PreviewStep[]; diagnostics?: { message: string }[] } & ExecResult {
+  const r = pulumi(stack, ["preview", "--json", "--diff"]);
+  let parsed: { steps?: PreviewStep[]; diagnostics?: { message: string }[] } = {};
+  try {
+    parsed = JSON.parse(r.stdout);
+  } catch {
+    parsed = {};
+  }
+  return {
+    ...r,
+    steps: parsed.steps ?? [],
+    ...(parsed.diagnostics ? { diagnostics: parsed.diagnostics } : {}),
+  };
+}
