@@ -1,0 +1,303 @@
+// planVolume: the pure, deterministic placement of one volume's bricks on an inventory.
+import { ValidationError } from "../errors";
+import type { Inventory, InventoryCluster } from "../topology";
+import { formatSize } from "../units";
+import { clusterLine, describeZones, zoneReports } from "./explain";
+import { growSets } from "./grow";
+import { fewestBricks, layouts, setNeeds, type Layout } from "./layout";
+import { placeSet } from "./select";
+import { ClusterState } from "./state";
+import { strategyFor } from "./strategy";
+import type {
+  ClusterFailure,
+  DeviceChange,
+  PlannedBrick,
+  PlannedSet,
+  PlannedVolume,
+  PlanResult,
+  Strategy,
+  VolumeRequest,
+} from "./types";
+
+type ClusterOutcome = { ok: true; plan: PlannedVolume } | { ok: false; failure: ClusterFailure };
+
+/** Usable bytes of a set: its smallest data brick times the data bricks per set's worth. */
+export function setCapacity(set: PlannedSet, strategy: Strategy): number {
+  const data = set.bricks.filter((b) => b.role === "data").map((b) => b.size);
+  return data.length === 0 ? 0 : Math.min(...data) * strategy.dataMultiplier;
+}
+
+export function volumeCapacity(volume: Pick<PlannedVolume, "sets">, strategy: Strategy): number {
+  return volume.sets.reduce((sum, s) => sum + setCapacity(s, strategy), 0);
+}
+
+function describeRequest(strategy: Strategy, delta: number, expanding: boolean): string {
+  const what = `${strategy.label} of ${formatSize(delta)}`;
+  return expanding ? `${what} more` : what;
+}
+
+/**
+ * Plans the bricks of a volume. Existing bricks are kept exactly; with `grow` they are enlarged
+ * where their devices have room and anything left is added as new sets. Throws ValidationError
+ * for requests that can never be valid here (shrinking, changing durability, unknown cluster);
+ * returns `ok: false` with an explanation when the inventory has no room.
+ */
+export function planVolume(
+  request: VolumeRequest,
+  inventory: Inventory,
+  existing?: PlannedVolume,
+): PlanResult {
+  const strategy = strategyFor(request.durability);
+  let candidates: InventoryCluster[] = inventory.clusters.filter(
+    (c) => c.file !== false && c.nodes.length > 0,
+  );
+  if (existing) {
+    const before = strategyFor(existing.durability);
+    if (before.label !== strategy.label) {
+      throw new ValidationError(
+        "durability",
+        request.durability,
+        `the existing volume's durability (${before.label})`,
+      );
+    }
+    if (request.cluster !== undefined && request.cluster !== existing.cluster) {
+      throw new ValidationError(
+        "cluster",
+        request.cluster,
+        `the existing volume's cluster "${existing.cluster}"`,
+      );
+    }
+    const capacity = volumeCapacity(existing, strategy);
+    if (request.size < capacity) {
+      throw new ValidationError(
+        "size",
+        request.size,
+        `at least the existing capacity ${formatSize(capacity)} (${capacity} bytes): shrinking is refused`,
+      );
+    }
+    const own = inventory.clusters.find((c) => c.id === existing.cluster);
+    candidates = own ? [own] : [{ id: existing.cluster, nodes: [] }];
+  } else if (request.cluster !== undefined) {
+    const chosen = inventory.clusters.find((c) => c.id === request.cluster);
+    if (!chosen) {
+      throw new ValidationError(
+        "cluster",
+        request.cluster,
+        `one of ${inventory.clusters.map((c) => `"${c.id}"`).join(", ")}`,
+      );
+    }
+    candidates = [chosen];
+  }
+  const failures: ClusterFailure[] = [];
+  for (const cluster of candidates) {
+    const outcome = planInCluster(cluster, request, strategy, existing);
+    if (outcome.ok) return outcome;
+    failures.push(outcome.failure);
+  }
+  const delta = request.size - (existing ? volumeCapacity(existing, strategy) : 0);
+  const what = describeRequest(strategy, delta, existing !== undefined);
+  const error =
+    failures.length === 0
+      ? `cannot place ${what}: no cluster takes file volumes (clusters: ${inventory.clusters.map((c) => `"${c.id}"`).join(", ") || "none"})`
+      : failures.length === 1
+        ? `cannot place ${what} (${request.zoneChecking} zone checking) in ${clusterLine(failures[0]!)}`
+        : `no cluster can hold ${what} (${request.zoneChecking} zone checking): ${failures.map(clusterLine).join("; ")}`;
+  return {
+    ok: false,
+    error,
+    details: {
+      request: {
+        size: request.size,
+        durability: strategy.durability,
+        zoneChecking: request.zoneChecking,
+        snapshotFactor: request.snapshotFactor,
+      },
+      clusters: failures,
+    },
+  };
+}
+
+function structuralProblem(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+): string | undefined {
+  const k = strategy.roles.length;
+  const eligible = state.devices.filter((d) => d.eligible);
+  if (state.devices.length === 0) return "it has no devices";
+  if (eligible.length === 0) {
+    const rules = request.tagMatch.map((r) => `${r.key}${r.negate ? "!=" : "="}${r.value}`).join(", ");
+    return `no device matches the tag rules (${rules})`;
+  }
+  const nodes = new Set(eligible.map((d) => d.node));
+  if (nodes.size < k) {
+    return `a set of ${k} bricks needs ${k} nodes with eligible devices, it has ${nodes.size}`;
+  }
+  if (strategy.roles.includes("arbiter") && !eligible.some((d) => d.canArbiter)) {
+    return "no device may take an arbiter brick (all are tagged arbiter=disabled)";
+  }
+  if (request.zoneChecking === "strict") {
+    const zones = [...new Set([...nodes].map((n) => state.nodes[n]!.zone))].sort((a, b) => a - b);
+    if (zones.length < k) {
+      return `strict zone checking needs ${k} zones with eligible devices for a set of ${k} bricks, it has ${zones.length} (${zones.map((z) => `zone ${z}`).join(", ")})`;
+    }
+  }
+  return undefined;
+}
+
+function planInCluster(
+  cluster: InventoryCluster,
+  request: VolumeRequest,
+  strategy: Strategy,
+  existing?: PlannedVolume,
+): ClusterOutcome {
+  const state = new ClusterState(cluster, request.tagMatch, existing);
+  const fail = (reason: string, layout?: ClusterFailure["layout"]): ClusterOutcome => ({
+    ok: false,
+    failure: {
+      cluster: cluster.id,
+      reason,
+      ...(layout ? { layout } : {}),
+      zones: zoneReports(state, state.freeBefore),
+    },
+  });
+  let sets: PlannedSet[] = existing
+    ? existing.sets.map((s) => ({ bricks: s.bricks.map((b) => ({ ...b })) }))
+    : [];
+  const warnings = [...strategy.warnings];
+  let delta = request.size - volumeCapacity({ sets }, strategy);
+  if (delta > 0 && existing && request.expandMode === "grow") {
+    const grown = growSets(state, strategy, request, sets, delta);
+    sets = grown.sets;
+    delta -= grown.gained;
+    if (delta > 0) {
+      warnings.push(
+        `growing the existing bricks gives only ${formatSize(grown.gained)}; the remaining ${formatSize(delta)} is planned as new sets`,
+      );
+    }
+  }
+  if (delta > 0) {
+    const problem = structuralProblem(state, strategy, request);
+    if (problem) return fail(problem);
+    const existingBricks = sets.reduce((n, s) => n + s.bricks.length, 0);
+    const preferred =
+      sets.length > 0
+        ? Math.max(...sets.map((s) => setCapacity(s, strategy))) / strategy.dataMultiplier
+        : undefined;
+    const options = layouts(strategy, request, delta, existingBricks, preferred);
+    if (options.length === 0) {
+      const needed = fewestBricks(strategy, request, delta);
+      return fail(
+        `${formatSize(delta)} needs at least ${needed} bricks of at most ${formatSize(request.maxBrickSize)}` +
+          (existingBricks > 0 ? ` besides the ${existingBricks} existing ones` : "") +
+          `, more than the limit of ${request.maxBricks} bricks per volume`,
+      );
+    }
+    const placed = placeLayouts(state, strategy, request, options);
+    if (!placed.ok) return fail(placed.reason, placed.layout);
+    sets = sets.concat(placed.sets);
+  }
+  return { ok: true, plan: assemble(state, strategy, request, sets, warnings) };
+}
+
+function placeLayouts(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  options: Layout[],
+): { ok: true; sets: PlannedSet[] } | { ok: false; reason: string; layout: ClusterFailure["layout"] } {
+  const base = state.snapshot();
+  const eligibleFree = state.nodeFree.reduce((a, b) => a + b, 0);
+  let reason = "";
+  let layout: ClusterFailure["layout"];
+  for (const option of options) {
+    const needs = setNeeds(option.slots);
+    const data = option.slots.find((s) => s.role === "data")!.space;
+    const arbiter = option.slots.find((s) => s.role === "arbiter")?.space;
+    layout = {
+      sets: option.sets,
+      bricksPerSet: option.slots.length,
+      brickSize: option.brickSize,
+      brickNeeds: data.poolSize + data.metadataSize,
+      ...(arbiter ? { arbiterSize: arbiter.size } : {}),
+    };
+    const shape =
+      `${option.sets} set${option.sets === 1 ? "" : "s"} of ${option.slots.length} bricks of ${formatSize(option.brickSize)}` +
+      ` (each takes ${formatSize(layout.brickNeeds)} with pool and metadata` +
+      (arbiter ? `; arbiters ${formatSize(arbiter.size)}` : "") +
+      ")";
+    if (option.sets * needs > eligibleFree) {
+      reason = `the smallest layout tried, ${shape}, needs ${formatSize(option.sets * needs)} but the eligible devices have ${formatSize(eligibleFree)} free; ${describeZones(zoneReports(state, state.freeBefore))}`;
+      continue;
+    }
+    state.restore(base);
+    const sets: PlannedSet[] = [];
+    for (let s = 0; s < option.sets; s++) {
+      const result = placeSet(state, option.slots, strategy.order, request.zoneChecking);
+      if (!result.ok) {
+        const slot = option.slots[result.position]!;
+        const where =
+          request.zoneChecking === "strict"
+            ? "on a node and zone not yet in the set"
+            : "on a node not yet in the set";
+        reason =
+          `the smallest layout tried, ${shape}: set ${s + 1} found no device with ${formatSize(result.needs)} free for its ${slot.role} brick ${where}` +
+          ` after placing ${result.placed} of its bricks (largest such device: ${formatSize(result.largestCandidate)} free); ` +
+          describeZones(zoneReports(state, state.freeBefore));
+        break;
+      }
+      sets.push({ bricks: result.devices.map((d, i) => brickAt(state, d, option.slots[i]!)) });
+    }
+    if (sets.length === option.sets) return { ok: true, sets };
+  }
+  state.restore(base);
+  return { ok: false, reason, layout };
+}
+
+function brickAt(
+  state: ClusterState,
+  d: number,
+  slot: { role: PlannedBrick["role"]; space: { size: number; poolSize: number; metadataSize: number } },
+): PlannedBrick {
+  const node = state.nodes[state.devices[d]!.node]!;
+  return {
+    node: node.manage,
+    storage: node.storage,
+    zone: node.zone,
+    device: state.devices[d]!.name,
+    size: slot.space.size,
+    poolSize: slot.space.poolSize,
+    metadataSize: slot.space.metadataSize,
+    role: slot.role,
+  };
+}
+
+function assemble(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  sets: PlannedSet[],
+  warnings: string[],
+): PlannedVolume {
+  const devices: DeviceChange[] = [];
+  state.devices.forEach((dev, d) => {
+    if (state.free[d] !== state.freeBefore[d]) {
+      devices.push({
+        node: state.nodes[dev.node]!.manage,
+        device: dev.name,
+        freeBefore: state.freeBefore[d]!,
+        freeAfter: state.free[d]!,
+      });
+    }
+  });
+  return {
+    cluster: state.id,
+    durability: strategy.durability,
+    size: request.size,
+    capacity: volumeCapacity({ sets }, strategy),
+    sets,
+    devices,
+    recommendations: [...strategy.recommendations],
+    warnings,
+  };
+}
