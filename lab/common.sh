@@ -3,15 +3,27 @@
 
 LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_CACHE="${PULUMI_GLUSTERFS_CACHE:-$HOME/.cache/pulumi-glusterfs}/lab"
-LAB_NS="${PULUMI_GLUSTERFS_LAB_NS:-glusterlab}"
-LAB_RUN="${PULUMI_GLUSTERFS_LAB_RUN:-$LAB_CACHE/run}"
+# PULUMI_GLUSTERFS_LAB_INSTANCE=NAME runs a second, independent lab (own namespace, run directory and forwarded
+# ports) next to the default one, sharing the cached image and snapshots: for benchmarks or tests that must not
+# disturb the shared lab.
+LAB_INSTANCE="${PULUMI_GLUSTERFS_LAB_INSTANCE:-}"
+if [ -n "$LAB_INSTANCE" ]; then
+  [[ $LAB_INSTANCE =~ ^[a-z0-9]{1,8}$ ]] || { echo "[lab] error: PULUMI_GLUSTERFS_LAB_INSTANCE must be 1-8 of [a-z0-9]" >&2; exit 1; }
+  LAB_NS="${PULUMI_GLUSTERFS_LAB_NS:-glusterlab-$LAB_INSTANCE}"
+  LAB_RUN="${PULUMI_GLUSTERFS_LAB_RUN:-$LAB_CACHE/run-$LAB_INSTANCE}"
+  _fwd=$((23000 + ($(printf '%s' "$LAB_INSTANCE" | cksum | cut -d' ' -f1) % 40) * 100))
+else
+  LAB_NS="${PULUMI_GLUSTERFS_LAB_NS:-glusterlab}"
+  LAB_RUN="${PULUMI_GLUSTERFS_LAB_RUN:-$LAB_CACHE/run}"
+  _fwd=22000
+fi
 LAB_SUITE=bookworm
 LAB_MAX_NODES=8
 LAB_SUBNET_PREFIX=10.77.0
 LAB_HOST_ADDR="$LAB_SUBNET_PREFIX.1"
 LAB_MEM_MB="${PULUMI_GLUSTERFS_LAB_MEM:-1024}"
 LAB_DISK_SIZE=20G
-LAB_FORWARD_BASE="${PULUMI_GLUSTERFS_LAB_FORWARD_BASE:-22000}"   # 127.0.0.1:(22000+N) forwards to node N's sshd inside the namespace
+LAB_FORWARD_BASE="${PULUMI_GLUSTERFS_LAB_FORWARD_BASE:-$_fwd}"   # 127.0.0.1:(BASE+N) forwards to node N's sshd inside the namespace
 
 # Packages inside the guest image.
 LAB_GUEST_PACKAGES="linux-image-amd64,systemd-sysv,udev,kmod,initramfs-tools,openssh-server,glusterfs-server,lvm2,thin-provisioning-tools,xfsprogs,attr,iproute2,sudo,procps,iputils-ping,netbase,dbus"

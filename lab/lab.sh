@@ -39,7 +39,8 @@ ensure_host_packages() {
 
 lock() {
   mkdir -p "$LAB_CACHE"
-  exec 9>"$LAB_CACHE/lab.lock"
+  # Children never inherit the lock: every long-lived process is started with 9>&-.
+  exec 9>"$LAB_CACHE/.lock"
   flock -w 1200 9 || die "another lab command holds $LAB_CACHE/lab.lock"
 }
 
@@ -67,7 +68,7 @@ node_alive() { local p; p="$(node_pid "$1" 2>/dev/null || true)"; pid_is_ours "$
 # qmp SOCKET JSON: sends one command after the handshake, prints the reply line.
 qmp() {
   local sock=$1 cmd=$2 line reply=""
-  coproc QMP { exec socat -t 1800 - "UNIX-CONNECT:$sock" 2>/dev/null; }
+  coproc QMP { exec socat -t 1800 - "UNIX-CONNECT:$sock" 2>/dev/null 9>&-; }
   local in=${QMP[0]} out=${QMP[1]} qpid=$QMP_PID
   read -r -t 20 line <&"$in" || { kill "$qpid" 2>/dev/null; return 1; }
   echo '{"execute":"qmp_capabilities"}' >&"$out"
@@ -136,7 +137,7 @@ start_node() { # start_node N M [loadvm]
   qemu_args "$n" "$m" "$d" "$IMG"
   [ "${3:-}" = loadvm ] && QARGS+=(-loadvm booted)
   rm -f "$d/qmp.sock" "$d/qemu.pid"
-  ip netns exec "$LAB_NS" "${QARGS[@]}" >>"$d/qemu.log" 2>&1 || { tail -n 5 "$d/qemu.log" >&2; die "qemu for node $n did not start"; }
+  ip netns exec "$LAB_NS" "${QARGS[@]}" >>"$d/qemu.log" 2>&1 9>&- || { tail -n 5 "$d/qemu.log" >&2; die "qemu for node $n did not start"; }
 }
 lab_ssh() { # lab_ssh N CMD...
   local n=$1; shift
@@ -215,9 +216,9 @@ start_forwards() {
   for n in $(seq 1 "$NODES"); do
     rm -f "$d/node-$n.sock"
     ip netns exec "$LAB_NS" setsid socat "UNIX-LISTEN:$d/node-$n.sock,fork,unlink-early" "TCP:$(node_addr "$n"):22" \
-      </dev/null >/dev/null 2>&1 & echo $! >"$d/inner-$n.pid"
+      </dev/null >/dev/null 2>&1 9>&- & echo $! >"$d/inner-$n.pid"
     setsid socat "TCP-LISTEN:$((LAB_FORWARD_BASE + n)),bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$d/node-$n.sock" \
-      </dev/null >/dev/null 2>&1 & echo $! >"$d/outer-$n.pid"
+      </dev/null >/dev/null 2>&1 9>&- & echo $! >"$d/outer-$n.pid"
   done
 }
 

@@ -1,27 +1,38 @@
 // The lab itself: real Debian VMs with sshd (pinned host keys), glusterd 10, LVM thin and XFS,
 // empty data disks, a network that ends at the namespace, and a reset back to a clean state.
+// The suite resets the lab first. To leave a shared lab alone, run it against a lab instance of its own:
+//   PULUMI_GLUSTERFS_LAB_INSTANCE=dev npx jest --selectProjects lab
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LabNode, LabStatus, labExec, labReset, labSsh, labStatus, sshArgs, writeKnownHosts } from "../support/lab";
+import {
+  LabNode,
+  LabStatus,
+  labExec,
+  labReset,
+  labSsh,
+  labStatus,
+  sshArgs,
+  writeKnownHosts,
+} from "../support/lab";
 
 let status: LabStatus;
 let knownHosts: string;
 
 beforeAll(() => {
+  labReset();
   status = labStatus();
   knownHosts = writeKnownHosts(status);
 });
 
-function onAll<T>(f: (n: LabNode) => T): T[] {
-  return status.nodes.map(f);
-}
-
 /** Runs a command on every node at once (one ssh per node in parallel, inside the namespace). */
 function parallel(command: string): { node: LabNode; code: number; stdout: string; stderr: string }[] {
   const script = status.nodes
-    .map((n, i) => `( ${sshArgs(n, knownHosts).map(q).join(" ")} ${q(command)} >"$T/${i}.out" 2>"$T/${i}.err"; echo $? >"$T/${i}.rc" ) &`)
+    .map(
+      (n, i) =>
+        `( ${sshArgs(n, knownHosts).map(q).join(" ")} ${q(command)} >"$T/${i}.out" 2>"$T/${i}.err"; echo $? >"$T/${i}.rc" ) &`,
+    )
     .join("\n");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-par-"));
   const r = labExec(["bash", "-c", `T=${q(dir)}\n${script}\nwait`]);
@@ -60,15 +71,23 @@ describe("lab", () => {
 
   test("every node answers SSH with its pinned host key", () => {
     for (const r of parallel("hostname")) {
-      expect({ node: r.node.name, code: r.code, err: r.stderr }).toEqual({ node: r.node.name, code: 0, err: "" });
+      expect({ node: r.node.name, code: r.code, err: r.stderr }).toEqual({
+        node: r.node.name,
+        code: 0,
+        err: "",
+      });
       expect(r.stdout.trim()).toBe(r.node.name);
     }
   });
 
   test("a node presenting another key is refused", () => {
-    const [a, b] = status.nodes.length > 1 ? [status.nodes[0], status.nodes[1]] : [status.nodes[0], status.nodes[0]];
+    const [a, b] =
+      status.nodes.length > 1 ? [status.nodes[0], status.nodes[1]] : [status.nodes[0], status.nodes[0]];
     const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lab-wrong-")), "known_hosts");
-    const other = a === b ? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9iM8Ry0S3cHknvp4Zr2k2tVFGZ2LLjxZm0tK9n1bL" : b.hostKey;
+    const other =
+      a === b
+        ? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm9iM8Ry0S3cHknvp4Zr2k2tVFGZ2LLjxZm0tK9n1bL"
+        : b.hostKey;
     fs.writeFileSync(wrong, `${a.address} ${other}\n`);
     const r = labExec([...sshArgs(a, wrong), "true"]);
     expect(r.code).not.toBe(0);
@@ -77,12 +96,29 @@ describe("lab", () => {
 
   test("the forwarded SSH port reaches each node from outside the namespace", () => {
     const kh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lab-fwd-")), "known_hosts");
-    fs.writeFileSync(kh, status.nodes.map((n) => `[${n.forwardHost}]:${n.forwardPort} ${n.hostKey}`).join("\n") + "\n");
+    fs.writeFileSync(
+      kh,
+      status.nodes.map((n) => `[${n.forwardHost}]:${n.forwardPort} ${n.hostKey}`).join("\n") + "\n",
+    );
     for (const n of status.nodes) {
       const r = spawnSync(
         "ssh",
-        ["-i", n.privateKeyPath, "-p", String(n.forwardPort), "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${kh}`,
-          "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", `${n.user}@${n.forwardHost}`, "hostname"],
+        [
+          "-i",
+          n.privateKeyPath,
+          "-p",
+          String(n.forwardPort),
+          "-o",
+          "StrictHostKeyChecking=yes",
+          "-o",
+          `UserKnownHostsFile=${kh}`,
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "LogLevel=ERROR",
+          `${n.user}@${n.forwardHost}`,
+          "hostname",
+        ],
         { encoding: "utf8", timeout: 60_000 },
       );
       expect(r.stderr).toBe("");
@@ -92,7 +128,7 @@ describe("lab", () => {
 
   test("glusterd 10 answers with no peers; LVM thin and XFS tools are there", () => {
     const rs = parallel(
-      "gluster --version | head -n1; gluster peer status; gluster volume list; " +
+      "gluster --version | head -n1; gluster peer status; gluster volume list 2>&1; " +
         "lsmod | grep -c '^dm_thin_pool'; command -v thin_check lvcreate mkfs.xfs sudo | wc -l",
     );
     for (const r of rs) {
@@ -107,13 +143,17 @@ describe("lab", () => {
 
   test("data disks are empty", () => {
     const disks = status.nodes[0].dataDisks.join(" ");
-    const rs = parallel(`for d in ${disks}; do lsblk -n -o NAME,FSTYPE,SIZE "$d"; wipefs -n "$d"; done; pvs --noheadings; echo end`);
+    const rs = parallel(
+      `for d in ${disks}; do lsblk -n -o NAME,FSTYPE,SIZE "$d"; wipefs -n "$d"; done; pvs --noheadings; echo end`,
+    );
     for (const r of rs) {
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split("\n");
       // one line per disk (no partitions, no filesystem), nothing from wipefs or pvs
       expect(lines.length).toBe(r.node.dataDisks.length + 1);
-      r.node.dataDisks.forEach((d, i) => expect(lines[i]).toMatch(new RegExp(`^${path.basename(d)}\\s+20G$`)));
+      r.node.dataDisks.forEach((d, i) =>
+        expect(lines[i]).toMatch(new RegExp(`^${path.basename(d)}\\s+20G$`)),
+      );
       expect(lines[lines.length - 1]).toBe("end");
     }
   });
@@ -135,7 +175,9 @@ describe("lab", () => {
     }
     // storage names resolve inside the namespace, not on the machine
     const n = status.nodes[0];
-    expect(labExec(["getent", "hosts", n.name]).stdout).toMatch(new RegExp(`^${n.address.replace(/\./g, "\\.")}\\s`));
+    expect(labExec(["getent", "hosts", n.name]).stdout).toMatch(
+      new RegExp(`^${n.address.replace(/\./g, "\\.")}\\s`),
+    );
     expect(fs.readFileSync("/etc/hosts", "utf8")).not.toMatch(new RegExp(`\\s${n.name}(\\s|$)`, "m"));
   });
 
@@ -166,11 +208,13 @@ describe("lab", () => {
 
     labReset();
 
-    for (const r of parallel(`gluster peer status; gluster volume list; pvs --noheadings; wipefs -n ${first.dataDisks.join(" ")}; ls /srv; date +%s`)) {
+    for (const r of parallel(
+      `gluster peer status; gluster volume list 2>&1; pvs --noheadings; wipefs -n ${first.dataDisks.join(" ")}; ls /srv; date +%s`,
+    )) {
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split("\n");
       expect(lines[0]).toBe("Number of Peers: 0");
-      expect(lines[1]).toBe("No volumes present");
+      expect(lines[1]).toMatch(/^No volumes present/);
       expect(lines.length).toBe(3);
       // the clock was set after the restore
       expect(Math.abs(Number(lines[2]) - Date.now() / 1000)).toBeLessThan(120);
