@@ -57,7 +57,8 @@ const BOOLEAN_FLAGS = new Set(["--arbiter", "--distribute", "--help", "-h"]);
 
 const FIELD_FLAGS: Array<[RegExp, string]> = [
   [/^size$/, "--size"],
-  [/^durability\.(replica|arbiter)$/, "--replica/--arbiter"],
+  [/^durability\.replica$/, "--replica"],
+  [/^durability\.arbiter$/, "--arbiter"],
   [/^durability\.(data|redundancy)$/, "--disperse"],
   [/^durability(\.type)?$/, "--replica/--arbiter/--disperse/--distribute"],
   [/^zoneChecking$/, "--zone-checking"],

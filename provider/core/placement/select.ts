@@ -68,11 +68,25 @@ export function placeSet(
     let bestTier = 0;
     let bestZoneFree = 0;
     let largestCandidate = 0;
+    // Whether node n ranks before the best node so far (see the order at the top of this file).
+    const beats = (n: number, tier: number, dedicated: boolean, zoneFree: number): boolean => {
+      if (tier !== bestTier) return tier < bestTier;
+      if (dedicated !== bestPick!.dedicated) return dedicated;
+      if (zoneFree !== bestZoneFree) return arbiter ? zoneFree < bestZoneFree : zoneFree > bestZoneFree;
+      if (state.nodeBricks[n] !== state.nodeBricks[best])
+        return state.nodeBricks[n]! < state.nodeBricks[best]!;
+      return state.nodeFree[n]! > state.nodeFree[best]!;
+    };
     for (let n = 0; n < state.nodes.length; n++) {
       if (usedNodes.has(n)) continue;
       const zone = state.nodes[n]!.zone;
       const zoneUsed = usedZones.has(zone);
       if (zoneUsed && zoneChecking === "strict") continue;
+      const tier = zoneChecking === "prefer" && zoneUsed ? 1 : 0;
+      const zoneFree = zoneChecking === "none" ? 0 : state.zoneFree.get(zone)!;
+      // Without dedicated devices the device choice cannot change the ranking, so only a node that
+      // would rank first has its devices scanned.
+      if (best >= 0 && !state.anyDedicated && !beats(n, tier, false, zoneFree)) continue;
       const pick = pickDevice(state, n, slot);
       if (pick === undefined) {
         for (const d of state.nodes[n]!.devices) {
@@ -81,21 +95,7 @@ export function placeSet(
         continue;
       }
       largestCandidate = Math.max(largestCandidate, state.free[pick.device]!);
-      const tier = zoneChecking === "prefer" && zoneUsed ? 1 : 0;
-      const zoneFree = zoneChecking === "none" ? 0 : state.zoneFree.get(zone)!;
-      if (best >= 0) {
-        if (tier !== bestTier) {
-          if (tier > bestTier) continue;
-        } else if (pick.dedicated !== bestPick!.dedicated) {
-          if (!pick.dedicated) continue;
-        } else if (zoneFree !== bestZoneFree) {
-          if (arbiter ? zoneFree > bestZoneFree : zoneFree < bestZoneFree) continue;
-        } else if (state.nodeBricks[n] !== state.nodeBricks[best]) {
-          if (state.nodeBricks[n]! > state.nodeBricks[best]!) continue;
-        } else if (state.nodeFree[n]! <= state.nodeFree[best]!) {
-          continue;
-        }
-      }
+      if (best >= 0 && !beats(n, tier, pick.dedicated, zoneFree)) continue;
       best = n;
       bestPick = pick;
       bestTier = tier;

@@ -37,6 +37,8 @@ export class ClusterState {
   readonly nodes: NodeInfo[];
   readonly devices: DeviceInfo[];
   readonly zones: number[];
+  /** Whether any device is dedicated to one role (arbiter=required or arbiter=disabled). */
+  readonly anyDedicated: boolean;
   /** Free bytes as the inventory reported them. */
   readonly freeBefore: Float64Array;
   free: Float64Array;
@@ -75,6 +77,7 @@ export class ClusterState {
       }
       this.nodes.push(info);
     });
+    this.anyDedicated = this.devices.some((d) => d.dedicated && d.eligible);
     this.zones = [...new Set(this.nodes.map((n) => n.zone))].sort((a, b) => a - b);
     this.freeBefore = Float64Array.from(free);
     this.free = Float64Array.from(free);
