@@ -274,7 +274,8 @@ cmd_up() {
     if all_alive "$NODES" && [ "$IMAGE" = "$IMG" ]; then
       die "lab is up with $NODES nodes x $DISKS disks; run 'lab down' first to change it"
     fi
-    log "cleaning up a previous lab that is not healthy"
+    if [ "$IMAGE" != "$IMG" ]; then log "the lab recipe changed: replacing the running lab"
+    else log "cleaning up a previous lab that is not healthy"; fi
   fi
   teardown
   NODES=$want_nodes DISKS=$want_disks
@@ -329,8 +330,9 @@ cmd_status() {
   local up=false n k
   if load_state; then IMG=$IMAGE; all_alive "$NODES" && up=true; else NODES=0; DISKS=0; fi
   if [ $json = 1 ]; then
-    printf '{"namespace":%s,"running":%s,"hostsFile":%s,"knownHostsFile":%s,"hostAddress":"%s","runDir":%s,"nodes":[' \
-      "$(json_str "$LAB_NS")" "$up" "$(json_str "$HOSTS_FILE")" "$(json_str "$KNOWN_HOSTS")" "$LAB_HOST_ADDR" "$(json_str "$LAB_RUN")"
+    printf '{"namespace":%s,"running":%s,"hostsFile":%s,"knownHostsFile":%s,"hostAddress":"%s","runDir":%s,"imageDir":%s,"warmStartSeconds":%s,"nodes":[' \
+      "$(json_str "$LAB_NS")" "$up" "$(json_str "$HOSTS_FILE")" "$(json_str "$KNOWN_HOSTS")" "$LAB_HOST_ADDR" "$(json_str "$LAB_RUN")" \
+      "$(json_str "${IMG:-}")" "${WARM_SECONDS:-null}"
     for n in $(seq 1 "$NODES"); do
       [ "$n" -gt 1 ] && printf ','
       local disks="" pid alive=false
