@@ -197,8 +197,18 @@ export async function runPlan(
       if (!p.values.has(required))
         throw new ValidationError(required, undefined, "a value: the flag is required");
     }
-    const input: VolumeRequestInput = { size: p.values.get("--size")!, durability: durabilityOf(p) };
     const optional = (flag: string) => p.values.get(flag);
+    const existingFile = optional("--existing");
+    const existing = existingFile
+      ? fromFile("--existing", existingFile, (j) => parsePlannedVolume(j, "plan"))
+      : undefined;
+    // With --existing and no durability flag, the volume keeps the durability it has.
+    const durabilityFlags =
+      ["--replica", "--disperse"].some((f) => p.values.has(f)) ||
+      p.flags.has("--arbiter") ||
+      p.flags.has("--distribute");
+    const durability = existing && !durabilityFlags ? existing.durability : durabilityOf(p);
+    const input: VolumeRequestInput = { size: p.values.get("--size")!, durability };
     if (optional("--zone-checking") !== undefined) input.zoneChecking = optional("--zone-checking")!;
     const factor = number("--snapshot-factor", optional("--snapshot-factor"), "a number from 1 to 100");
     if (factor !== undefined) input.snapshotFactor = factor;
@@ -220,10 +230,6 @@ export async function runPlan(
     const inventory = fromFile("--topology", p.values.get("--topology")!, (json) =>
       topologyToInventory(parseHeketiTopology(json)),
     );
-    const existingFile = optional("--existing");
-    const existing = existingFile
-      ? fromFile("--existing", existingFile, (j) => parsePlannedVolume(j, "plan"))
-      : undefined;
     let result;
     try {
       result = planVolume(request, inventory, existing);

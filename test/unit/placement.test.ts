@@ -335,3 +335,77 @@ describe("placement: determinism", () => {
     );
   });
 });
+
+describe("placement: expansion", () => {
+  it("fills a cluster, then fits exactly one more volume once devices are added", () => {
+    let inventory = uniform(3, 3, [100 * GiB]);
+    const request = req({ size: "90GiB", maxBricks: 3 });
+    inventory = apply(inventory, ok(planVolume(request, inventory)));
+    failed(planVolume(request, inventory));
+    const grown = {
+      clusters: inventory.clusters.map((c) => ({
+        ...c,
+        nodes: c.nodes.map((n) => ({
+          ...n,
+          devices: [...n.devices, { name: "/dev/sdz", size: 100 * GiB, free: 100 * GiB, tags: {} }],
+        })),
+      })),
+    };
+    const again = apply(grown, ok(planVolume(request, grown)));
+    failed(planVolume(request, again));
+  });
+
+  it("add-sets keeps existing bricks and adds whole sets no larger than the existing ones", () => {
+    const inventory = uniform(6, 3, [2 * TiB]);
+    const first = ok(planVolume(req({ size: "500GiB" }), inventory));
+    const request = req({ size: "1500GiB" });
+    const second = ok(planVolume(request, apply(inventory, first), first));
+    expect(second.sets[0]).toEqual(first.sets[0]);
+    expect(second.sets).toHaveLength(3);
+    expect(second.sets.slice(1).every((s) => s.bricks.every((b) => b.size === 500 * GiB))).toBe(true);
+    expect(violations(second, apply(inventory, first), request, first)).toEqual([]);
+  });
+
+  it("grow enlarges bricks in place, and adds sets for what the devices cannot give", () => {
+    const inventory = inventoryOf([
+      { zone: 1, devices: [1 * TiB] },
+      { zone: 2, devices: [1 * TiB] },
+      { zone: 3, devices: [1 * TiB] },
+      { zone: 1, devices: [2 * TiB] },
+      { zone: 2, devices: [2 * TiB] },
+      { zone: 3, devices: [2 * TiB] },
+    ]);
+    const first = ok(planVolume(req({ size: "400GiB" }), inventory));
+    const after = apply(inventory, first);
+    const plan = ok(planVolume(req({ size: "600GiB", expandMode: "grow" }), after, first));
+    expect(plan.sets).toHaveLength(1);
+    expect(plan.sets[0]!.bricks.map((b) => [b.node, b.device])).toEqual(
+      first.sets[0]!.bricks.map((b) => [b.node, b.device]),
+    );
+    expect(plan.sets[0]!.bricks.every((b) => b.size === 600 * GiB)).toBe(true);
+    // Far more than some device can give: the set grows as far as it can, the rest becomes new sets.
+    const big = ok(planVolume(req({ size: "2500GiB", expandMode: "grow" }), after, first));
+    expect(big.sets.length).toBeGreaterThan(1);
+    expect(big.warnings!.join(" ")).toMatch(/growing the existing bricks gives only/);
+    for (const d of big.devices) expect(d.freeAfter).toBeGreaterThanOrEqual(0);
+    const error = failed(planVolume(req({ size: "3TiB", expandMode: "grow" }), after, first));
+    expect(error).toMatch(
+      /growing the existing bricks gives 1.\d+TiB, and for the remaining 1.\d+TiB the smallest layout tried/,
+    );
+  });
+
+  it("refuses to shrink or to change durability", () => {
+    const inventory = uniform(3, 3, [1 * TiB]);
+    const first = ok(planVolume(req({ size: "100GiB" }), inventory));
+    expect(() => planVolume(req({ size: "50GiB" }), inventory, first)).toThrow(/shrinking is refused/);
+    expect(() => planVolume(req({ size: "200GiB", durability: { replica: 2 } }), inventory, first)).toThrow(
+      ValidationError,
+    );
+    expect(ok(planVolume(req({ size: "100GiB" }), inventory, first)).devices).toEqual([]);
+  });
+
+  it("warns when prefer had to let a set share a zone", () => {
+    const plan = ok(planVolume(req({ size: "10GiB", zoneChecking: "prefer" }), uniform(6, 2, [1 * TiB])));
+    expect(plan.warnings!.join(" ")).toMatch(/set 1 has 3 bricks in 2 zones/);
+  });
+});

@@ -152,13 +152,14 @@ function planInCluster(
   existing?: PlannedVolume,
 ): ClusterOutcome {
   const state = new ClusterState(cluster, request.tagMatch, existing);
+  let grownBy = "";
   const fail = (reason: string, layout?: ClusterFailure["layout"]): ClusterOutcome => ({
     ok: false,
     failure: {
       cluster: cluster.id,
-      reason,
+      reason: grownBy + reason,
       ...(layout ? { layout } : {}),
-      zones: zoneReports(state, state.freeBefore),
+      zones: zoneReports(state),
     },
   });
   let sets: PlannedSet[] = existing
@@ -170,6 +171,7 @@ function planInCluster(
     const grown = growSets(state, strategy, request, sets, delta);
     sets = grown.sets;
     delta -= grown.gained;
+    grownBy = `growing the existing bricks gives ${formatSize(grown.gained)}, and for the remaining ${formatSize(delta)} `;
     if (delta > 0) {
       warnings.push(
         `growing the existing bricks gives only ${formatSize(grown.gained)}; the remaining ${formatSize(delta)} is planned as new sets`,
@@ -227,7 +229,7 @@ function placeLayouts(
       (arbiter ? `; arbiters ${formatSize(arbiter.size)}` : "") +
       ")";
     if (option.sets * needs > eligibleFree) {
-      reason = `the smallest layout tried, ${shape}, needs ${formatSize(option.sets * needs)} but the eligible devices have ${formatSize(eligibleFree)} free; ${describeZones(zoneReports(state, state.freeBefore))}`;
+      reason = `the smallest layout tried, ${shape}, needs ${formatSize(option.sets * needs)} but the eligible devices have ${formatSize(eligibleFree)} free; ${describeZones(zoneReports(state, base.free))}`;
       continue;
     }
     state.restore(base);
@@ -243,7 +245,7 @@ function placeLayouts(
         reason =
           `the smallest layout tried, ${shape}: set ${s + 1} found no device with ${formatSize(result.needs)} free for its ${slot.role} brick ${where}` +
           ` after placing ${result.placed} of its bricks (largest such device: ${formatSize(result.largestCandidate)} free); ` +
-          describeZones(zoneReports(state, state.freeBefore));
+          describeZones(zoneReports(state, base.free));
         break;
       }
       sets.push({ bricks: result.devices.map((d, i) => brickAt(state, d, option.slots[i]!)) });
@@ -290,6 +292,16 @@ function assemble(
       });
     }
   });
+  if (request.zoneChecking === "prefer") {
+    sets.forEach((set, s) => {
+      const zones = new Set(set.bricks.map((b) => b.zone));
+      if (zones.size < set.bricks.length) {
+        warnings.push(
+          `set ${s + 1} has ${set.bricks.length} bricks in ${zones.size} zone${zones.size === 1 ? "" : "s"}: too few zones had room, so prefer zone checking let bricks share a zone`,
+        );
+      }
+    });
+  }
   return {
     cluster: state.id,
     durability: strategy.durability,
