@@ -80,6 +80,7 @@ function timePlans(nodes: number): void {
       { size: 40 * TiB, durability: { type: "disperse", data: 4, redundancy: 2 }, zoneChecking: "prefer" },
     ],
     ["replicate 3, 40 TiB (10 sets)", { size: 40 * TiB }],
+    ["no room: 2 sets of 15 TiB bricks", { size: 30 * TiB, maxBrickSize: 16 * TiB, maxBricks: 6 }],
   ];
   for (const [label, input] of requests) {
     const request = resolveVolumeRequest(input);
@@ -154,7 +155,7 @@ function fillToFull(seed: number): void {
   );
   console.log(
     `  raw capacity used when the first request did not fit: ${pct(firstFailure ?? 0)}; ` +
-      `when requests stopped fitting (200 refusals in a row): ${pct(allocated / raw)} allocated (pools, metadata, spares), ${pct(bricks / raw)} in brick filesystems`,
+      `when requests stopped fitting (200 refusals in a row): ${pct(allocated / raw)} allocated (pools, metadata, spares), ${pct(bricks / raw)} in brick filesystems (a fifth of the requests reserve 1.5x for snapshots)`,
   );
 }
 
