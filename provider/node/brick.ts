@@ -1,0 +1,316 @@
+// Bricks: a thin pool plus a thin LV (tagged), XFS with Gluster's inode settings, mounted under
+// the brick root and persisted in /etc/fstab, a brick directory below the mount; grow in place;
+// destroy (unmount with a diagnosis when busy, fstab line first, then LV and pool).
+import type { RemoteExecutor } from "../core/exec";
+import { ValidationError } from "../core/errors";
+import {
+  type BrickRole,
+  DEFAULT_BRICK_ROOT,
+  assertBrickRoot,
+  assertBytes,
+  assertGid,
+  assertMode,
+  brickDirPath,
+  brickLvName,
+  brickMountPath,
+  brickTags,
+  lvDevicePath,
+  thinPoolName,
+  vgName,
+} from "../core/names";
+import { sh } from "../core/shell";
+import { ScriptBuilder } from "./script";
+import { runStep } from "./step";
+
+export const MOUNT_OPTIONS = "rw,inode64,noatime,nouuid";
+
+export interface BrickSpec {
+  cluster: string;
+  device: string;
+  volume: string;
+  set: number;
+  index: number;
+  role: BrickRole;
+  /** Thin LV (filesystem) size in bytes. */
+  sizeBytes: number;
+  /** Thin pool data size in bytes; default sizeBytes. */
+  poolSizeBytes?: number;
+  /** Thin pool metadata size in bytes; default 0.5 % of the pool, at least 4 MiB, at most 15.8 GiB. */
+  poolMetadataBytes?: number;
+  /** Thin pool chunk size; default 256 KiB (JBOD). */
+  chunkKiB?: number;
+  brickRoot?: string;
+  /** Group owning the brick directory (setgid, group-writable). */
+  gid?: number;
+  /** Brick directory mode; default 0o2775 when gid is given. */
+  mode?: number;
+  /** XFS stripe geometry for RAID (not used for arbiter bricks). */
+  xfs?: { suKiB: number; sw: number };
+  /** maxpct for arbiter bricks (they hold only metadata); default 100. */
+  arbiterMaxPct?: number;
+}
+
+/** Where a brick lives on its node: enough to find, grow or destroy it (ours or Heketi's). */
+export interface BrickRef {
+  vg: string;
+  pool: string;
+  lv: string;
+  mount: string;
+}
+
+export function brickRef(
+  spec: Pick<BrickSpec, "cluster" | "device" | "volume" | "set" | "index" | "brickRoot">,
+): BrickRef {
+  return {
+    vg: vgName(spec.cluster, spec.device),
+    pool: thinPoolName(spec.volume, spec.set, spec.index),
+    lv: brickLvName(spec.volume, spec.set, spec.index),
+    mount: brickMountPath(spec.brickRoot ?? DEFAULT_BRICK_ROOT, spec.volume, spec.set, spec.index),
+  };
+}
+
+const MiB = 1024 * 1024;
+export function defaultPoolMetadataBytes(poolBytes: number): number {
+  const half = Math.ceil((poolBytes * 0.005) / MiB) * MiB;
+  return Math.min(Math.max(half, 4 * MiB), 16180 * MiB);
+}
+
+function mkfsArgs(spec: BrickSpec): string[] {
+  const args = ["-f", "-q", "-i", "size=512", "-n", "size=8192"];
+  if (spec.role === "arbiter") {
+    const pct = spec.arbiterMaxPct ?? 100;
+    if (!Number.isInteger(pct) || pct < 1 || pct > 100)
+      throw new ValidationError("arbiterMaxPct", pct, "1..100");
+    args.push("-i", `maxpct=${pct}`);
+  } else if (spec.xfs) {
+    const { suKiB, sw } = spec.xfs;
+    if (!Number.isInteger(suKiB) || suKiB < 4 || suKiB > 65536 || !Number.isInteger(sw) || sw < 1 || sw > 64)
+      throw new ValidationError("xfs", spec.xfs, "suKiB 4..65536 and sw 1..64");
+    args.push("-d", `su=${suKiB}k,sw=${sw}`);
+  }
+  return args;
+}
+
+/** fstab helpers shared by create and destroy: exact match on the mount point field. */
+const FSTAB = String.raw`fstab_get() { awk -v m="$1" '$1 !~ /^#/ && $2 == m' /etc/fstab; }
+fstab_put() { # fstab_put MOUNT LINE: one line for MOUNT, replaced atomically if different
+  local cur; cur=$(fstab_get "$1")
+  [ "$cur" = "$2" ] && return 0
+  cp -p /etc/fstab /etc/fstab.glusterfs-provider.tmp
+  awk -v m="$1" -v l="$2" '$1 !~ /^#/ && $2 == m { next } { print } END { print l }' /etc/fstab > /etc/fstab.glusterfs-provider.tmp
+  mv -f /etc/fstab.glusterfs-provider.tmp /etc/fstab
+  change "fstab $1"
+}
+fstab_del() { # fstab_del MOUNT: removes every line for MOUNT
+  [ -n "$(fstab_get "$1")" ] || return 0
+  cp -p /etc/fstab /etc/fstab.glusterfs-provider.tmp
+  awk -v m="$1" '$1 !~ /^#/ && $2 == m { next } { print }' /etc/fstab > /etc/fstab.glusterfs-provider.tmp
+  mv -f /etc/fstab.glusterfs-provider.tmp /etc/fstab
+  change "fstab-remove $1"
+}
+lv_exists() { lvs "$vg/$1" >/dev/null 2>&1; }
+lv_tags() { lvs --noheadings -o lv_tags "$vg/$1" 2>/dev/null | tr -d ' '; }
+lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }`;
+
+export function buildCreateBrick(spec: BrickSpec) {
+  const ref = brickRef(spec);
+  const size = assertBytes("sizeBytes", spec.sizeBytes);
+  const poolSize = assertBytes("poolSizeBytes", spec.poolSizeBytes ?? size);
+  if (poolSize < size && spec.role !== "arbiter") {
+    /* thin over-provisioning is allowed, but only when asked for explicitly via poolSizeBytes */
+  }
+  const meta = assertBytes("poolMetadataBytes", spec.poolMetadataBytes ?? defaultPoolMetadataBytes(poolSize));
+  const chunk = spec.chunkKiB ?? 256;
+  if (!Number.isInteger(chunk) || chunk < 64 || chunk > 1048576 || chunk % 64 !== 0)
+    throw new ValidationError("chunkKiB", chunk, "a multiple of 64 between 64 and 1048576");
+  if (spec.brickRoot !== undefined) assertBrickRoot(spec.brickRoot);
+  const tags = brickTags(spec.volume, spec.set, spec.index, spec.role);
+  const tagArgs = tags.flatMap((t) => ["--addtag", t]);
+  const dir = brickDirPath(ref.mount);
+  const dev = lvDevicePath(ref.vg, ref.lv);
+  const gid = spec.gid === undefined ? undefined : assertGid(spec.gid);
+  const mode = spec.mode !== undefined ? assertMode(spec.mode) : gid !== undefined ? "2775" : undefined;
+  const fstabLine = `${dev} ${ref.mount} xfs ${MOUNT_OPTIONS} 1 2`;
+  const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(FSTAB).add(
+    sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; dev=${dev}
+vol_tag=${tags[0] as string}
+vgs "$vg" >/dev/null 2>&1 || fail "volume group $vg not found on $(hostname): prepare the device first"
+if ! lv_exists "$pool"; then
+  lv_exists "$lv" && fail "thin LV $vg/$lv exists without its pool $pool"
+  modprobe dm_thin_pool 2>/dev/null || true
+  lvcreate -qq -y ${tagArgs} --zero n --chunksize ${chunk}K --poolmetadatasize ${meta}b --size ${poolSize}b --thin "$vg/$pool" --virtualsize ${size}b --name "$lv"
+  change "lvcreate $vg/$pool $vg/$lv"
+else
+  case ",$(lv_tags "$pool")," in *",$vol_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but is not tagged $vol_tag" ;; esac
+  if ! lv_exists "$lv"; then
+    lvcreate -qq -y --thin --virtualsize ${size}b --name "$lv" "$vg/$pool"
+    change "lvcreate $vg/$lv"
+  fi
+fi
+lvchange -ay "$vg/$lv" >/dev/null 2>&1 || true
+# The LV gets its tags only after mkfs succeeded: an untagged LV is one we were cut off formatting.
+case ",$(lv_tags "$lv")," in
+  *",$vol_tag,"*) ;;
+  *)
+    mountpoint -q "$mnt" && fail "$mnt is mounted but $vg/$lv was never recorded as formatted"
+    mkfs.xfs ${mkfsArgs(spec)} "$dev"
+    change "mkfs.xfs $dev"
+    lvchange -qq ${tagArgs} "$vg/$lv"
+    change "tag $vg/$lv"
+    ;;
+esac
+mkdir -p "$mnt"
+fstab_put "$mnt" ${fstabLine}
+if ! mountpoint -q "$mnt"; then
+  mount "$mnt"
+  change "mount $mnt"
+fi
+[ "$(readlink -f "$(findmnt -n -o SOURCE --mountpoint "$mnt")")" = "$(readlink -f "$dev")" ] || fail "$mnt is mounted from $(findmnt -n -o SOURCE --mountpoint "$mnt"), not from $dev"
+if [ ! -d "$dir" ]; then mkdir "$dir"; change "mkdir $dir"; fi
+# A failed 'volume create' leaves Gluster's marks on the brick directory, and the next create
+# refuses it ("already part of a volume"). Reset them only if no volume uses the directory and
+# it holds no data.
+if getfattr --absolute-names -n trusted.glusterfs.volume-id "$dir" >/dev/null 2>&1; then
+  if ! timeout 120 gluster --mode=script volume info --xml 2>/dev/null | grep -qF ":$dir</name>"; then
+    [ -z "$(ls -A "$dir" | grep -vx .glusterfs)" ] || refuse "$dir carries a volume id from an earlier volume and holds data; not reusing it"
+    setfattr -x trusted.glusterfs.volume-id "$dir"
+    setfattr -x trusted.gfid "$dir" 2>/dev/null || true
+    rm -rf "$dir/.glusterfs"
+    change "reset stale brick directory $dir"
+  fi
+fi`,
+    9,
+  );
+  if (gid !== undefined || mode !== undefined) {
+    b.add(
+      sh`want_gid=${gid ?? -1}; want_mode=${mode ?? ""}
+if [ "$want_gid" != -1 ] && [ "$(stat -c %g "$dir")" != "$want_gid" ]; then chown ":$want_gid" "$dir"; change "chown $dir"; fi
+if [ -n "$want_mode" ] && [ "$(printf '%04o' "$((8#$(stat -c %a "$dir")))")" != "$want_mode" ]; then chmod "$want_mode" "$dir"; change "chmod $dir"; fi`,
+      2,
+    );
+  }
+  b.add(
+    `printf '@@value size %s\\n' "$(lv_bytes "$lv")"\nprintf '@@value pool-size %s\\n' "$(lv_bytes "$pool")"`,
+    2,
+  );
+  return b.build();
+}
+
+export interface BrickState {
+  ref: BrickRef;
+  /** host-relative brick directory, for `host:path` brick specs. */
+  path: string;
+  device: string;
+  sizeBytes: number;
+  poolSizeBytes: number;
+  changes: string[];
+}
+
+export async function createBrick(exec: RemoteExecutor, spec: BrickSpec): Promise<BrickState> {
+  const r = await runStep(exec, buildCreateBrick(spec));
+  const ref = brickRef(spec);
+  return {
+    ref,
+    path: brickDirPath(ref.mount),
+    device: lvDevicePath(ref.vg, ref.lv),
+    sizeBytes: Number(r.output.values.get("size") ?? 0),
+    poolSizeBytes: Number(r.output.values.get("pool-size") ?? 0),
+    changes: r.changes,
+  };
+}
+
+/** Grows pool and LV to the given sizes, then the filesystem; refuses to shrink. */
+export function buildGrowBrick(ref: BrickRef, sizes: { sizeBytes: number; poolSizeBytes?: number }) {
+  const size = assertBytes("sizeBytes", sizes.sizeBytes);
+  const poolSize = assertBytes("poolSizeBytes", sizes.poolSizeBytes ?? size);
+  return new ScriptBuilder("brick.grow", { timeoutMs: 600_000 })
+    .add(FSTAB)
+    .add(
+      sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; want=${size}; want_pool=${poolSize}
+lv_exists "$lv" || fail "brick LV $vg/$lv not found on $(hostname)"
+mountpoint -q "$mnt" || fail "$mnt is not mounted; create the brick first"
+extent=$(vgs --noheadings --units b --nosuffix -o vg_extent_size "$vg" | tr -d ' ')
+round() { echo $(( ($1 + extent - 1) / extent * extent )); }
+cur_pool=$(lv_bytes "$pool"); cur=$(lv_bytes "$lv")
+[ "$cur" -le "$(round "$want")" ] || refuse "brick $vg/$lv is $cur bytes; shrinking to $want is not supported"
+if [ "$cur_pool" -lt "$(round "$want_pool")" ]; then lvextend -qq -L "\${want_pool}b" "$vg/$pool"; change "lvextend $vg/$pool"; fi
+if [ "$cur" -lt "$(round "$want")" ]; then lvextend -qq -L "\${want}b" "$vg/$lv"; change "lvextend $vg/$lv"; fi
+read -r bsize blocks < <(xfs_info "$mnt" | sed -n 's/^data *= *bsize=\([0-9]*\) *blocks=\([0-9]*\).*/\1 \2/p')
+if [ $(( $(lv_bytes "$lv") - bsize * blocks )) -ge $(( 1024 * 1024 )) ]; then xfs_growfs "$mnt" >/dev/null; change "xfs_growfs $mnt"; fi
+printf '@@value size %s\n' "$(lv_bytes "$lv")"
+printf '@@value pool-size %s\n' "$(lv_bytes "$pool")"`,
+      6,
+    )
+    .build();
+}
+
+export async function growBrick(
+  exec: RemoteExecutor,
+  ref: BrickRef,
+  sizes: { sizeBytes: number; poolSizeBytes?: number },
+): Promise<{ sizeBytes: number; poolSizeBytes: number; changes: string[] }> {
+  const r = await runStep(exec, buildGrowBrick(ref, sizes));
+  return {
+    sizeBytes: Number(r.output.values.get("size") ?? 0),
+    poolSizeBytes: Number(r.output.values.get("pool-size") ?? 0),
+    changes: r.changes,
+  };
+}
+
+export interface DestroyBrickOptions {
+  /** Destroy even if a Gluster volume still lists the brick directory. */
+  force?: boolean;
+}
+
+/**
+ * Unmount (diagnosing a busy mount with fuser/lsof), remove the fstab line before any LVM
+ * change (a crash never leaves a dangling entry), remove the LV, then the pool once empty.
+ */
+export function buildDestroyBrick(ref: BrickRef, opts: DestroyBrickOptions = {}) {
+  const dir = brickDirPath(ref.mount);
+  return new ScriptBuilder("brick.destroy", { timeoutMs: 300_000 })
+    .add(FSTAB)
+    .add(
+      sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; force=${opts.force ? 1 : 0}
+if [ "$force" != 1 ] && systemctl is-active --quiet glusterd; then
+  if timeout 120 gluster --mode=script volume info --xml 2>/dev/null | grep -qF ":$dir</name>"; then
+    refuse "a Gluster volume still uses $dir on $(hostname): delete the volume (or remove the brick) first"
+  fi
+fi
+if mountpoint -q "$mnt"; then
+  if ! umount "$mnt" 2>/tmp/glusterfs-provider-umount.err; then
+    {
+      echo "cannot unmount $mnt: $(cat /tmp/glusterfs-provider-umount.err)"
+      echo "processes using it (fuser -vm):"; fuser -vm "$mnt" 2>&1 | head -n 20 || true
+      if command -v lsof >/dev/null; then echo "open files (lsof):"; lsof +f -- "$mnt" 2>/dev/null | head -n 20 || true; fi
+    } >&2
+    echo "@@busy $mnt"
+    exit 1
+  fi
+  change "umount $mnt"
+fi
+fstab_del "$mnt"
+if lv_exists "$lv"; then lvremove -qq -y "$vg/$lv"; change "lvremove $vg/$lv"; fi
+if lv_exists "$pool"; then
+  n=$(lvs --noheadings -o thin_count "$vg/$pool" | tr -d ' ')
+  if [ "\${n:-0}" = 0 ]; then lvremove -qq -y "$vg/$pool"; change "lvremove $vg/$pool"; else printf '@@value pool-kept %s\n' "$n"; fi
+fi
+if [ -d "$mnt" ]; then rmdir "$mnt" 2>/dev/null && change "rmdir $mnt" || true; fi
+rmdir "$(dirname "$mnt")" 2>/dev/null || true`,
+      6,
+    )
+    .build();
+}
+
+export async function destroyBrick(
+  exec: RemoteExecutor,
+  ref: BrickRef,
+  opts: DestroyBrickOptions = {},
+): Promise<{ changes: string[]; poolKept: boolean }> {
+  const r = await runStep(
+    exec,
+    buildDestroyBrick(ref, opts),
+    "stop the volume or the process holding the brick, then retry",
+  );
+  return { changes: r.changes, poolKept: r.output.values.has("pool-kept") };
+}

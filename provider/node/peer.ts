@@ -1,0 +1,107 @@
+// Peers: glusterd check, probe from an existing member, detach, state.
+import type { RemoteExecutor } from "../core/exec";
+import { assertHost } from "../core/names";
+import { sh } from "../core/shell";
+import { type GlusterPeer, parsePeers } from "./gluster-xml";
+import { ScriptBuilder } from "./script";
+import { runStep } from "./step";
+
+export function buildGlusterdCheck() {
+  return new ScriptBuilder("node.glusterd-check", { readOnly: true, timeoutMs: 60_000 })
+    .add(
+      `section active systemctl is-active glusterd
+section version gluster --version`,
+      2,
+    )
+    .build();
+}
+
+export async function glusterdCheck(
+  exec: RemoteExecutor,
+): Promise<{ active: boolean; version: string | undefined }> {
+  const r = await runStep(exec, buildGlusterdCheck());
+  const active = r.output.sections.get("active")?.text.trim() === "active";
+  const v = /glusterfs (\S+)/.exec(r.output.sections.get("version")?.text ?? "");
+  return { active, version: v?.[1] };
+}
+
+/** awk over `peer status --xml`: prints "connected state" for the peer named $host. */
+const PEER_STATE = String.raw`peer_state() {
+  glx peer status | awk -v h="$1" '
+    /<peer>/ { inp = 1; m = 0; c = ""; s = "" }
+    inp && index($0, "<hostname>" h "</hostname>") { m = 1 }
+    inp && /<connected>/ { c = $0; gsub(/.*<connected>|<\/connected>.*/, "", c) }
+    inp && /<state>/ { s = $0; gsub(/.*<state>|<\/state>.*/, "", s) }
+    /<\/peer>/ { if (m) print c, s; inp = 0 }'
+}`;
+
+/**
+ * Runs on a node already in the pool: probes the new node (gluster answers "already in peer
+ * list" for a known one, which we count as no change) and waits until it is in the cluster
+ * and connected.
+ */
+export function buildPeerProbe(host: string, waitSeconds = 120) {
+  const h = assertHost(host, "peer host");
+  return new ScriptBuilder("peer.probe", { timeoutMs: (waitSeconds + 120) * 1000 })
+    .add(PEER_STATE)
+    .add(
+      sh`host=${h}; wait_s=${waitSeconds}
+systemctl is-active --quiet glusterd || fail "glusterd is not running on $(hostname)"
+if [ -z "$(peer_state "$host")" ]; then
+  out=$(glx peer probe "$host" 2>&1) || true
+  ret=$(printf '%s' "$out" | xml_ret); errno=$(printf '%s' "$out" | sed -n 's:.*<opErrno>\(.*\)</opErrno>.*:\1:p' | head -n1)
+  [ "$ret" = 0 ] || fail "gluster peer probe $host: $(printf '%s' "$out" | xml_err)"
+  [ "$errno" != 0 ] || change "peer probe $host"
+fi
+deadline=$(( $(date +%s) + wait_s ))
+while :; do
+  st=$(peer_state "$host")
+  [ "$st" = "1 3" ] && break
+  [ "$(date +%s)" -lt "$deadline" ] || fail "peer $host did not reach 'Peer in Cluster (Connected)' within \${wait_s}s (now: \${st:-absent})"
+  sleep 1
+done`,
+      2,
+    )
+    .build();
+}
+
+export async function peerProbe(member: RemoteExecutor, host: string): Promise<{ changes: string[] }> {
+  const r = await runStep(
+    member,
+    buildPeerProbe(host),
+    "check that glusterd runs on both nodes and they reach each other on port 24007",
+  );
+  return { changes: r.changes };
+}
+
+/** Runs on another member; "not part of cluster" counts as already done. */
+export function buildPeerDetach(host: string) {
+  const h = assertHost(host, "peer host");
+  return new ScriptBuilder("peer.detach", { timeoutMs: 180_000 })
+    .add(PEER_STATE)
+    .add(
+      sh`host=${h}
+if [ -n "$(peer_state "$host")" ]; then
+  gl_ok peer detach "$host"
+  change "peer detach $host"
+fi`,
+      2,
+    )
+    .build();
+}
+
+export async function peerDetach(member: RemoteExecutor, host: string): Promise<{ changes: string[] }> {
+  const r = await runStep(member, buildPeerDetach(host), "remove the node's bricks from every volume first");
+  return { changes: r.changes };
+}
+
+export function buildPeerState() {
+  return new ScriptBuilder("peer.state", { readOnly: true, timeoutMs: 120_000 })
+    .add("section pool timeout 60 gluster --mode=script pool list --xml", 1)
+    .build();
+}
+
+export async function peerState(exec: RemoteExecutor): Promise<GlusterPeer[]> {
+  const r = await runStep(exec, buildPeerState());
+  return parsePeers(r.output.sections.get("pool")?.text ?? "");
+}

@@ -1,0 +1,65 @@
+// Running one built script and reading its result: refusals and failures become RemoteError.
+import type { RemoteExecutor, RemoteResult, RemoteScript } from "../core/exec";
+import { RemoteError } from "../core/errors";
+import { type ScriptOutput, parseMarkers } from "./markers";
+import { EXIT_REFUSED } from "./script";
+
+export interface StepResult {
+  /** What the step changed; empty when the node was already as asked. */
+  readonly changes: string[];
+  readonly output: ScriptOutput;
+  readonly result: RemoteResult;
+}
+
+export async function runStep(
+  exec: RemoteExecutor,
+  script: RemoteScript,
+  hint?: string,
+): Promise<StepResult> {
+  const result = await exec.run(script);
+  const output = parseMarkers(result.stdout);
+  if (result.code === EXIT_REFUSED)
+    throw new RemoteError({
+      node: exec.host,
+      step: script.step,
+      exitCode: result.code,
+      stderr: result.stderr,
+      message: `refused: ${output.refusals.join("; ") || "see stderr"}`,
+      hint: hint ?? "nothing was changed by this step; fix the cause or opt in explicitly",
+      changes: output.changes,
+    });
+  if (result.code !== 0)
+    throw new RemoteError({
+      node: exec.host,
+      step: script.step,
+      exitCode: result.code,
+      stderr: result.stderr,
+      changes: output.changes,
+      hint: hint ?? "the step converges when run again; fix the cause shown in stderr and retry",
+    });
+  if (!output.done)
+    throw new RemoteError({
+      node: exec.host,
+      step: script.step,
+      exitCode: result.code,
+      stderr: result.stderr,
+      message: "ended without reaching the end of its script",
+      changes: output.changes,
+      hint: "the step converges when run again; if this repeats, a command on the node is reading the script's input",
+    });
+  return { changes: output.changes, output, result };
+}
+
+/** Runs one task per node at once; waits for all and reports every failure, not just the first. */
+export async function onNodes<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const settled = await Promise.allSettled(items.map(fn));
+  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed.length === 1) throw failed[0]?.reason;
+  if (failed.length > 1)
+    throw new AggregateError(
+      failed.map((f) => f.reason),
+      `${failed.length} of ${items.length} node steps failed:\n` +
+        failed.map((f) => `- ${f.reason instanceof Error ? f.reason.message : String(f.reason)}`).join("\n"),
+    );
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
+}

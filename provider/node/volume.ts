@@ -1,0 +1,464 @@
+// Gluster volumes: create from a planned brick order, options, start, add bricks, rebalance,
+// stop, delete, and live state. Each is one script on one node; each converges when re-run.
+import type { RemoteExecutor } from "../core/exec";
+import { ValidationError } from "../core/errors";
+import {
+  MANAGED_OPTION,
+  assertClusterId,
+  assertHost,
+  assertOptionKey,
+  assertOptionValue,
+  assertVolumeName,
+} from "../core/names";
+import { sh } from "../core/shell";
+import {
+  type GlusterVolumeInfo,
+  type GlusterVolumeStatus,
+  parseVolumeInfo,
+  parseVolumeStatus,
+} from "./gluster-xml";
+import { ScriptBuilder } from "./script";
+import { runStep } from "./step";
+
+/** The option recording how many bricks the last completed rebalance covered. */
+export const REBALANCED_OPTION = "user.glusterfs-provider.rebalanced";
+
+export type VolumeLayout =
+  | { kind: "distribute" }
+  | { kind: "replicate"; replica: number; arbiter?: boolean }
+  | { kind: "disperse"; data: number; redundancy: number };
+
+export interface PlannedBrick {
+  host: string;
+  /** Brick directory on the host (the `brick` directory below the mount). */
+  path: string;
+}
+
+export function setSize(layout: VolumeLayout): number {
+  switch (layout.kind) {
+    case "distribute":
+      return 1;
+    case "replicate":
+      return layout.replica;
+    case "disperse":
+      return layout.data + layout.redundancy;
+  }
+}
+
+export function layoutWords(layout: VolumeLayout): string[] {
+  switch (layout.kind) {
+    case "distribute":
+      return [];
+    case "replicate":
+      if (!Number.isInteger(layout.replica) || layout.replica < 2 || layout.replica > 16)
+        throw new ValidationError("replica", layout.replica, "2..16");
+      if (layout.arbiter && layout.replica !== 3)
+        throw new ValidationError("replica", layout.replica, "3 with an arbiter (2 data bricks + 1 arbiter)");
+      return layout.arbiter ? ["replica", "3", "arbiter", "1"] : ["replica", String(layout.replica)];
+    case "disperse": {
+      const { data, redundancy } = layout;
+      if (
+        !Number.isInteger(data) ||
+        !Number.isInteger(redundancy) ||
+        redundancy < 1 ||
+        data < 2 ||
+        2 * redundancy >= data + redundancy
+      )
+        throw new ValidationError(
+          "disperse",
+          layout,
+          "redundancy >= 1 and 2 x redundancy < data + redundancy",
+        );
+      return ["disperse", String(data + redundancy), "redundancy", String(redundancy)];
+    }
+  }
+}
+
+const BRICK_PATH = /^\/[A-Za-z0-9/_.-]{1,250}$/;
+
+/** host:/path specs in plan order, checked: whole sets, no two bricks of a set on one host. */
+export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout): string[] {
+  const n = setSize(layout);
+  if (bricks.length === 0 || bricks.length % n !== 0)
+    throw new ValidationError("bricks", bricks.length, `a non-zero multiple of the set size ${n}`);
+  const specs = bricks.map((b, i) => {
+    const host = assertHost(b.host, `brick ${i} host`);
+    if (!BRICK_PATH.test(b.path) || b.path.split("/").some((s) => s === "..") || b.path.includes("//"))
+      throw new ValidationError(
+        `brick ${i} path`,
+        b.path,
+        "an absolute path of letters, digits, '/', '_', '.', '-'",
+      );
+    return `${host}:${b.path}`;
+  });
+  if (new Set(specs).size !== specs.length) throw new ValidationError("bricks", specs, "distinct bricks");
+  if (layout.kind !== "distribute")
+    for (let s = 0; s < bricks.length; s += n) {
+      const hosts = bricks.slice(s, s + n).map((b) => b.host);
+      if (new Set(hosts).size !== hosts.length)
+        throw new ValidationError(`set ${s / n}`, hosts, "bricks of one set on different hosts");
+    }
+  return specs;
+}
+
+/** Writes a literal "${" inside String.raw templates. */
+const D = "${";
+
+/** Bash helpers over `gluster volume info VOL --xml` held in $info. */
+const INFO = String.raw`xml_decode() { sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'; }
+info_read() { info=$(glx volume info "$vol" 2>&1) || true; info_ret=$(printf '%s' "$info" | xml_ret); }
+info_exists() {
+  [ "$info_ret" = 0 ] && return 0
+  printf '%s' "$info" | xml_err | grep -qi 'does not exist' && return 1
+  fail "gluster volume info $vol: $(printf '%s' "$info" | xml_err)$(printf '%s' "$info" | grep -qi '<cliOutput' || printf '%s' "$info" | tail -n 3)"
+}
+info_opt() { printf '%s\n' "$info" | awk -v k="$1" '{ t = $0; gsub(/^[ \t]+|[ \t]+$/, "", t) } t == "<name>" k "</name>" { getline; v = $0; if (v ~ /<value\/>/) { print ""; exit } gsub(/.*<value>|<\/value>.*/, "", v); print v; exit }' | xml_decode; }
+info_has_opt() { printf '%s\n' "$info" | grep -qF "<name>$1</name>"; }
+info_bricks() { printf '%s\n' "$info" | sed -n 's:.*<name>\([^<]*\:/[^<]*\)</name>.*:\1:p' | xml_decode; }
+info_field() { printf '%s\n' "$info" | sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" | head -n1; }
+require_ours() {
+  local m; m=$(info_opt "$managed_key")
+  [ "$m" = "$cluster" ] || refuse "volume $vol exists but is not managed by cluster $cluster ($managed_key=${D}m:-unset})"
+}`;
+
+function optionPairs(options: Record<string, string>): string[] {
+  return Object.keys(options)
+    .sort()
+    .flatMap((k) => [assertOptionKey(k), assertOptionValue(k, options[k])]);
+}
+
+const SET_OPTIONS = String.raw`set_args=()
+while [ $# -ge 2 ]; do
+  if ! info_has_opt "$1" || [ "$(info_opt "$1")" != "$2" ]; then set_args+=("$1" "$2"); fi
+  shift 2
+done
+if [ ${D}#set_args[@]} -gt 0 ]; then
+  gl_ok volume set "$vol" "${D}set_args[@]}"
+  keys=(); for ((i = 0; i < ${D}#set_args[@]}; i += 2)); do keys+=("${D}set_args[i]}"); done
+  change "volume set $vol ${D}keys[*]}"
+fi`;
+
+export interface CreateVolumeSpec {
+  cluster: string;
+  name: string;
+  layout: VolumeLayout;
+  bricks: readonly PlannedBrick[];
+  options?: Record<string, string>;
+  /** Start the volume (default true). */
+  start?: boolean;
+}
+
+/**
+ * Creates (or adopts our own half-made) volume with exactly the planned bricks, marks it as
+ * ours, sets options that differ, starts it. A volume of the same name that is not ours, or
+ * whose bricks differ from the plan, is refused.
+ */
+export function buildCreateVolume(spec: CreateVolumeSpec) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  const specs = brickSpecs(spec.bricks, spec.layout);
+  const opts = optionPairs({ ...(spec.options ?? {}), [MANAGED_OPTION]: cluster });
+  return new ScriptBuilder("volume.create", { timeoutMs: 600_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; start=${spec.start === false ? 0 : 1}
+planned=(${specs})
+info_read
+if info_exists; then
+  current=$(info_bricks)
+  if [ "$current" != "$(printf '%s\n' "\${planned[@]}")" ]; then
+    refuse "volume $vol exists with bricks [$(printf '%s' "$current" | paste -sd' ' -)], not the planned [\${planned[*]}]"
+  fi
+  m=$(info_opt "$managed_key")
+  # Same bricks and no marker: our own create that was cut before the marker was set.
+  [ -z "$m" ] || [ "$m" = "$cluster" ] || refuse "volume $vol exists but is managed by cluster $m, not $cluster"
+else
+  gl_ok volume create "$vol" ${layoutWords(spec.layout)} "\${planned[@]}"
+  change "volume create $vol"
+  info=""
+fi
+set -- ${opts}`,
+      3,
+    )
+    .add(SET_OPTIONS)
+    .add(
+      `if [ "$start" = 1 ] && [ "$(info_field statusStr)" != Started ]; then
+  gl_ok volume start "$vol"
+  change "volume start $vol"
+fi
+section info glx volume info "$vol"`,
+      2,
+    )
+    .build();
+}
+
+export interface VolumeResult {
+  changes: string[];
+  info: GlusterVolumeInfo | undefined;
+}
+
+function infoFrom(r: {
+  output: { sections: ReadonlyMap<string, { text: string }> };
+}): GlusterVolumeInfo | undefined {
+  const s = r.output.sections.get("info");
+  return s ? parseVolumeInfo(s.text)[0] : undefined;
+}
+
+export async function createVolume(exec: RemoteExecutor, spec: CreateVolumeSpec): Promise<VolumeResult> {
+  const r = await runStep(exec, buildCreateVolume(spec));
+  return { changes: r.changes, info: infoFrom(r) };
+}
+
+/** Sets options whose value differs; only on a volume marked as ours. */
+export function buildSetOptions(spec: { cluster: string; name: string; options: Record<string, string> }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  return new ScriptBuilder("volume.set", { timeoutMs: 300_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+info_read
+info_exists || fail "volume $vol does not exist"
+require_ours
+set -- ${optionPairs(spec.options)}`,
+      1,
+    )
+    .add(SET_OPTIONS, 1)
+    .build();
+}
+
+export async function setOptions(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string; options: Record<string, string> },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildSetOptions(spec))).changes };
+}
+
+/** Resets options that are set (Gluster cannot reset user.* options; those are left and reported). */
+export function buildResetOptions(spec: { cluster: string; name: string; keys: readonly string[] }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  const keys = spec.keys.map((k) => assertOptionKey(k));
+  if (keys.includes(MANAGED_OPTION))
+    throw new ValidationError("keys", MANAGED_OPTION, "any option but the ownership marker");
+  return new ScriptBuilder("volume.reset", { timeoutMs: 300_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+info_read
+info_exists || fail "volume $vol does not exist"
+require_ours
+for k in ${keys}; do
+  info_has_opt "$k" || continue
+  case "$k" in user.*) printf '@@value kept %s\n' "$k"; continue ;; esac
+  gl_ok volume reset "$vol" "$k"
+  change "volume reset $vol $k"
+done`,
+      2,
+    )
+    .build();
+}
+
+export async function resetOptions(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string; keys: readonly string[] },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildResetOptions(spec))).changes };
+}
+
+export function buildStartVolume(spec: { cluster: string; name: string }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  return new ScriptBuilder("volume.start", { timeoutMs: 300_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+info_read
+info_exists || fail "volume $vol does not exist"
+require_ours
+if [ "$(info_field statusStr)" != Started ]; then gl_ok volume start "$vol"; change "volume start $vol"; fi`,
+      2,
+    )
+    .build();
+}
+
+export async function startVolume(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildStartVolume(spec))).changes };
+}
+
+/**
+ * Adds the planned bricks that the volume does not have yet. `bricks` is the whole planned
+ * order; the volume's current bricks must be its prefix (existing bricks never move).
+ */
+export function buildAddBricks(spec: {
+  cluster: string;
+  name: string;
+  layout: VolumeLayout;
+  bricks: readonly PlannedBrick[];
+}) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  const specs = brickSpecs(spec.bricks, spec.layout);
+  const words = spec.layout.kind === "replicate" && spec.layout.arbiter ? layoutWords(spec.layout) : [];
+  return new ScriptBuilder("volume.add-bricks", { timeoutMs: 600_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+planned=(${specs})
+info_read
+info_exists || fail "volume $vol does not exist"
+require_ours
+mapfile -t current < <(info_bricks)
+n=\${#current[@]}
+[ "$n" -le \${#planned[@]} ] || refuse "volume $vol has $n bricks, more than the \${#planned[@]} planned (shrinking is not supported)"
+for ((i = 0; i < n; i++)); do
+  [ "\${current[i]}" = "\${planned[i]}" ] || refuse "brick $i of $vol is \${current[i]}, the plan says \${planned[i]}: existing bricks never move"
+done
+if [ "$n" -lt \${#planned[@]} ]; then
+  gl_ok volume add-brick "$vol" ${words} "\${planned[@]:n}"
+  change "volume add-brick $vol $(( \${#planned[@]} - n ))"
+fi`,
+      2,
+    )
+    .build();
+}
+
+export async function addBricks(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string; layout: VolumeLayout; bricks: readonly PlannedBrick[] },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildAddBricks(spec))).changes };
+}
+
+/**
+ * Starts a rebalance unless the last completed one already covered the current bricks (recorded
+ * in a volume option) and waits for it; a failed rebalance fails the step (Heketi ignored it).
+ */
+export function buildRebalance(spec: { cluster: string; name: string; waitSeconds?: number }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  const wait = spec.waitSeconds ?? 3600;
+  return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120) * 1000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; mark_key=${REBALANCED_OPTION}; wait_s=${wait}
+info_read
+info_exists || fail "volume $vol does not exist"
+require_ours
+count=$(info_field brickCount); per=$(info_field replicaCount); dc=$(info_field disperseCount)
+[ "\${dc:-0}" -gt 0 ] && per=$dc
+[ "\${per:-0}" -gt 0 ] || per=1
+[ "$(info_field statusStr)" = Started ] || fail "volume $vol is not started"
+reb_status() { { glx volume rebalance "$vol" status 2>/dev/null || true; } | sed -n '/<aggregate>/,/<\/aggregate>/s:.*<statusStr>\(.*\)</statusStr>.*:\1:p' | head -n1; }
+if [ $(( count / per )) -le 1 ]; then printf '@@value rebalance not-needed\n'; finish; fi
+if [ "$(info_opt "$mark_key")" = "$count" ]; then printf '@@value rebalance done\n'; finish; fi
+st=$(reb_status)
+if [ "$st" != "in progress" ]; then
+  gl_ok volume rebalance "$vol" start
+  change "volume rebalance $vol start"
+fi
+deadline=$(( $(date +%s) + wait_s ))
+while :; do
+  st=$(reb_status)
+  case "$st" in
+    completed) break ;;
+    failed | stopped) fail "rebalance of $vol $st; see /var/log/glusterfs/$vol-rebalance.log on the nodes" ;;
+  esac
+  [ "$(date +%s)" -lt "$deadline" ] || fail "rebalance of $vol still '\${st:-unknown}' after \${wait_s}s; it keeps running, re-run to wait again"
+  sleep 2
+done
+gl_ok volume set "$vol" "$mark_key" "$count"
+change "volume rebalance $vol completed"`,
+      4,
+    )
+    .build();
+}
+
+export async function rebalance(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string; waitSeconds?: number },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildRebalance(spec))).changes };
+}
+
+export function buildStopVolume(spec: { cluster: string; name: string }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  return new ScriptBuilder("volume.stop", { timeoutMs: 300_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+info_read
+info_exists || finish
+require_ours
+if [ "$(info_field statusStr)" = Started ]; then gl_ok volume stop "$vol"; change "volume stop $vol"; fi`,
+      2,
+    )
+    .build();
+}
+
+export async function stopVolume(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildStopVolume(spec))).changes };
+}
+
+/**
+ * Stops and deletes a volume marked as ours; "does not exist" is success. `adopt` also deletes
+ * an unmarked volume (one Heketi or a person made), which the caller must have decided on.
+ */
+export function buildDeleteVolume(spec: { cluster: string; name: string; adopt?: boolean }) {
+  const cluster = assertClusterId(spec.cluster);
+  const vol = assertVolumeName(spec.name);
+  return new ScriptBuilder("volume.delete", { timeoutMs: 300_000 })
+    .add(INFO)
+    .add(
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; adopt=${spec.adopt ? 1 : 0}
+info_read
+info_exists || finish
+[ "$adopt" = 1 ] || require_ours
+snaps=$(info_field snapshotCount)
+[ "\${snaps:-0}" = 0 ] || refuse "volume $vol has $snaps snapshot(s); delete them first"
+if [ "$(info_field statusStr)" = Started ]; then gl_ok volume stop "$vol"; change "volume stop $vol"; fi
+out=$(glx volume delete "$vol" 2>&1) || true
+if [ "$(printf '%s' "$out" | xml_ret)" = 0 ]; then change "volume delete $vol"
+elif ! printf '%s' "$out" | xml_err | grep -qi 'does not exist'; then fail "gluster volume delete $vol: $(printf '%s' "$out" | xml_err)"; fi`,
+      3,
+    )
+    .build();
+}
+
+export async function deleteVolume(
+  exec: RemoteExecutor,
+  spec: { cluster: string; name: string; adopt?: boolean },
+): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, buildDeleteVolume(spec))).changes };
+}
+
+/** Live state: info and (when started) status with brick details, in one round trip. */
+export function buildReadVolume(name: string) {
+  const vol = assertVolumeName(name);
+  return new ScriptBuilder("volume.read", { readOnly: true, timeoutMs: 180_000 })
+    .add(
+      sh`vol=${vol}
+section info glx volume info "$vol"
+section status glx volume status "$vol" detail`,
+      2,
+    )
+    .build();
+}
+
+export async function readVolume(
+  exec: RemoteExecutor,
+  name: string,
+): Promise<{ info: GlusterVolumeInfo | undefined; status: GlusterVolumeStatus | undefined }> {
+  const r = await runStep(exec, buildReadVolume(name));
+  const info = infoFrom(r);
+  const st = r.output.sections.get("status");
+  const parsed = info && st ? parseVolumeStatus(st.text) : undefined;
+  return { info, status: parsed && parsed.started ? parsed.status : undefined };
+}

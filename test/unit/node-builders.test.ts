@@ -1,0 +1,276 @@
+// Every builder's script text, `bash -n` on all of them, and the injection suite: hostile
+// values are refused by validation or reach the commands as single, unchanged arguments.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ValidationError } from "../../provider/core/errors";
+import * as n from "../../provider/node";
+
+const brick: n.BrickSpec = {
+  cluster: "lab",
+  device: "/dev/vdb",
+  volume: "data",
+  set: 1,
+  index: 2,
+  role: "data",
+  sizeBytes: 2 ** 30,
+};
+const replica3 = [1, 2, 3].map((i) => ({
+  host: `gluster-${i}`,
+  path: `/var/lib/glusterfs-bricks/data/s0b${i - 1}/brick`,
+}));
+
+const builders: Record<string, () => { text: string; readOnly: boolean; step: string }> = {
+  inventory: () => n.buildInventoryScript(),
+  "device.inspect": () => n.buildInspectDevice({ device: "/dev/vdb" }),
+  "device.prepare": () => n.buildPrepareDevice({ cluster: "lab", device: "/dev/vdb" }),
+  "device.prepare.raid-wipe": () =>
+    n.buildPrepareDevice({
+      cluster: "lab",
+      device: "/dev/sdb",
+      wipe: true,
+      raid: { stripeUnitKiB: 128, dataDisks: 10 },
+    }),
+  "device.grow": () => n.buildGrowDevice({ cluster: "lab", device: "/dev/vdb" }),
+  "device.remove": () => n.buildRemoveDevice({ cluster: "lab", device: "/dev/vdb" }),
+  "brick.create": () => n.buildCreateBrick(brick),
+  "brick.create.arbiter-gid": () =>
+    n.buildCreateBrick({ ...brick, role: "arbiter", gid: 2000, brickRoot: "/srv/bricks" }),
+  "brick.create.raid": () =>
+    n.buildCreateBrick({ ...brick, xfs: { suKiB: 128, sw: 10 }, chunkKiB: 1280, mode: 0o770 }),
+  "brick.grow": () => n.buildGrowBrick(n.brickRef(brick), { sizeBytes: 2 * 2 ** 30 }),
+  "brick.destroy": () => n.buildDestroyBrick(n.brickRef(brick)),
+  "node.glusterd-check": () => n.buildGlusterdCheck(),
+  "peer.probe": () => n.buildPeerProbe("gluster-2"),
+  "peer.detach": () => n.buildPeerDetach("gluster-2"),
+  "peer.state": () => n.buildPeerState(),
+  "volume.create": () =>
+    n.buildCreateVolume({
+      cluster: "lab",
+      name: "data",
+      layout: { kind: "replicate", replica: 3 },
+      bricks: replica3,
+      options: { "performance.cache-size": "64MB" },
+    }),
+  "volume.create.arbiter": () =>
+    n.buildCreateVolume({
+      cluster: "lab",
+      name: "data",
+      layout: { kind: "replicate", replica: 3, arbiter: true },
+      bricks: replica3,
+    }),
+  "volume.create.disperse": () =>
+    n.buildCreateVolume({
+      cluster: "lab",
+      name: "ec",
+      layout: { kind: "disperse", data: 4, redundancy: 2 },
+      bricks: [1, 2, 3, 4, 5, 6].map((i) => ({ host: `gluster-${i}`, path: "/b/ec/s0/brick" })),
+    }),
+  "volume.set": () =>
+    n.buildSetOptions({ cluster: "lab", name: "data", options: { "cluster.quorum-type": "auto" } }),
+  "volume.reset": () => n.buildResetOptions({ cluster: "lab", name: "data", keys: ["cluster.quorum-type"] }),
+  "volume.start": () => n.buildStartVolume({ cluster: "lab", name: "data" }),
+  "volume.add-bricks": () =>
+    n.buildAddBricks({
+      cluster: "lab",
+      name: "data",
+      layout: { kind: "replicate", replica: 3 },
+      bricks: replica3,
+    }),
+  "volume.rebalance": () => n.buildRebalance({ cluster: "lab", name: "data" }),
+  "volume.stop": () => n.buildStopVolume({ cluster: "lab", name: "data" }),
+  "volume.delete": () => n.buildDeleteVolume({ cluster: "lab", name: "data" }),
+  "volume.read": () => n.buildReadVolume("data"),
+};
+
+/** The step's own lines, without the shared prelude. */
+function body(text: string): string {
+  return text.slice(text.indexOf("# step: "));
+}
+
+describe("builders", () => {
+  test.each(Object.keys(builders))("%s: script text", (name) => {
+    const s = builders[name]!();
+    expect(s.text.startsWith("set -eEuo pipefail\n")).toBe(true);
+    expect(s.text.trimEnd().endsWith("printf '@@done\\n'")).toBe(true);
+    expect(body(s.text)).toMatchSnapshot();
+  });
+
+  test("all scripts parse (bash -n)", () => {
+    for (const [name, b] of Object.entries(builders)) {
+      const r = spawnSync("bash", ["-n"], { input: b().text, encoding: "utf8" });
+      expect({ name, code: r.status, stderr: r.stderr }).toEqual({ name, code: 0, stderr: "" });
+    }
+  });
+
+  test("only reads are marked read-only (and so retried)", () => {
+    const ro = Object.entries(builders)
+      .filter(([, b]) => b().readOnly)
+      .map(([k]) => k);
+    expect(ro.sort()).toEqual([
+      "device.inspect",
+      "inventory",
+      "node.glusterd-check",
+      "peer.state",
+      "volume.read",
+    ]);
+  });
+
+  test("brick settings: thin pool + LV, XFS inode options, mount options, fstab line", () => {
+    const t = n.buildCreateBrick(brick).text;
+    expect(t).toContain(
+      '--zero n --chunksize 256K --poolmetadatasize 6291456b --size 1073741824b --thin "$vg/$pool" --virtualsize 1073741824b',
+    );
+    expect(t).toContain('mkfs.xfs -f -q -i size=512 -n size=8192 "$dev"');
+    expect(t).toContain(
+      "'/dev/gfs_lab_vdb/brick_data_s1b2 /var/lib/glusterfs-bricks/data/s1b2 xfs rw,inode64,noatime,nouuid 1 2'",
+    );
+    expect(n.buildCreateBrick({ ...brick, role: "arbiter" }).text).toContain("-i maxpct=100");
+    expect(n.buildCreateBrick({ ...brick, gid: 2000 }).text).toContain("want_gid=2000; want_mode=2775");
+    expect(n.buildPrepareDevice({ cluster: "lab", device: "/dev/vdb" }).text).toContain(
+      "--metadatasize=128M --dataalignment=256K",
+    );
+    expect(
+      n.buildPrepareDevice({ cluster: "lab", device: "/dev/vdb", raid: { stripeUnitKiB: 256, dataDisks: 6 } })
+        .text,
+    ).toContain("--dataalignment=1536K");
+    expect(n.defaultPoolMetadataBytes(10 * 2 ** 40)).toBe(16180 * 2 ** 20);
+  });
+
+  test("layouts", () => {
+    expect(n.layoutWords({ kind: "replicate", replica: 3 })).toEqual(["replica", "3"]);
+    expect(n.layoutWords({ kind: "replicate", replica: 3, arbiter: true })).toEqual([
+      "replica",
+      "3",
+      "arbiter",
+      "1",
+    ]);
+    expect(n.layoutWords({ kind: "disperse", data: 4, redundancy: 2 })).toEqual([
+      "disperse",
+      "6",
+      "redundancy",
+      "2",
+    ]);
+    expect(() => n.layoutWords({ kind: "disperse", data: 2, redundancy: 2 })).toThrow(ValidationError);
+    expect(() => n.brickSpecs(replica3.slice(0, 2), { kind: "replicate", replica: 3 })).toThrow(
+      /multiple of the set size 3/,
+    );
+    expect(() =>
+      n.brickSpecs([replica3[0]!, replica3[0]!, replica3[1]!], { kind: "replicate", replica: 3 }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      n.brickSpecs([replica3[0]!, { ...replica3[1]!, host: "gluster-1" }, replica3[2]!], {
+        kind: "replicate",
+        replica: 3,
+      }),
+    ).toThrow(/different hosts/);
+  });
+});
+
+const EVIL = [
+  "a b",
+  "$(touch /tmp/pwned)",
+  "`id`",
+  "x;y",
+  "'",
+  '"',
+  "\\",
+  "a|b",
+  "*",
+  "$HOME",
+  "--x",
+  "a&&b",
+  "é",
+];
+
+describe("injection", () => {
+  test.each(EVIL)("hostile name %j is refused everywhere before a script exists", (v) => {
+    expect(() => n.buildCreateBrick({ ...brick, volume: v })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, cluster: v })).toThrow(ValidationError);
+    if (v !== "--x") {
+      // "--x" is a valid path segment: paths are never the first word of a command
+      expect(() => n.buildCreateBrick({ ...brick, brickRoot: `/srv/${v}` })).toThrow(ValidationError);
+      expect(() => n.buildPrepareDevice({ cluster: "lab", device: `/dev/${v}` })).toThrow(ValidationError);
+    }
+    expect(() => n.buildPeerProbe(v)).toThrow(ValidationError);
+    expect(() =>
+      n.buildCreateVolume({ cluster: "lab", name: v, layout: { kind: "distribute" }, bricks: replica3 }),
+    ).toThrow(ValidationError);
+    if (v !== "--x")
+      expect(() =>
+        n.buildCreateVolume({
+          cluster: "lab",
+          name: "d",
+          layout: { kind: "distribute" },
+          bricks: [{ host: "h", path: `/b/${v}` }],
+        }),
+      ).toThrow(ValidationError);
+    expect(() => n.buildSetOptions({ cluster: "lab", name: "d", options: { [v]: "x" } })).toThrow(
+      ValidationError,
+    );
+    expect(() => n.buildReadVolume(v)).toThrow(ValidationError);
+  });
+
+  test("non-numeric sizes and ids are refused", () => {
+    expect(() => n.buildCreateBrick({ ...brick, sizeBytes: NaN })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, sizeBytes: 1.5 })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, set: -1 })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, gid: "0; id" as unknown as number })).toThrow(
+      ValidationError,
+    );
+  });
+
+  /**
+   * Runs volume.create against a stub `gluster` that records its arguments: hostile option
+   * values must arrive as exactly one unchanged argument each, and nothing may run them.
+   */
+  test("hostile option values reach gluster as single, unchanged arguments", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "inj-"));
+    const fixtures = path.resolve(__dirname, "../fixtures/node/gluster-10.3");
+    fs.writeFileSync(
+      path.join(dir, "gluster"),
+      `#!/bin/bash
+for a in "$@"; do printf '%s\\0' "$a"; done >> "${dir}/argv"; printf '\\n' >> "${dir}/argv"
+case "$*" in
+  *"volume info"*) cat "${fixtures}/volume-info-missing.xml" ;;
+  *) printf '<?xml version="1.0"?><cliOutput><opRet>0</opRet><opErrno>0</opErrno><opErrstr/></cliOutput>\\n' ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const options = Object.fromEntries(EVIL.map((v, i) => [`user.evil${i}`, v]));
+    const s = n.buildCreateVolume({
+      cluster: "lab",
+      name: "data",
+      layout: { kind: "replicate", replica: 3 },
+      bricks: replica3,
+      options,
+    });
+    const text = s.text.replace("export LC_ALL=C PATH=", `export LC_ALL=C PATH=${dir}:`);
+    const out = execFileSync("bash", ["-s"], { input: text, encoding: "utf8", cwd: dir });
+    expect(out).toContain("@@change volume create data");
+    expect(fs.existsSync("/tmp/pwned")).toBe(false);
+    const calls = fs
+      .readFileSync(path.join(dir, "argv"), "latin1")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => Buffer.from(l, "latin1").toString("utf8").split("\0").slice(0, -1));
+    const create = calls.find((c) => c.includes("create"));
+    expect(create).toEqual([
+      "--mode=script",
+      "volume",
+      "create",
+      "data",
+      "replica",
+      "3",
+      ...replica3.map((b) => `${b.host}:${b.path}`),
+      "--xml",
+    ]);
+    const set = calls.find((c) => c.includes("set"));
+    const pairs = set!.slice(4, -1);
+    const got: Record<string, string> = {};
+    for (let i = 0; i < pairs.length; i += 2) got[pairs[i]!] = pairs[i + 1]!;
+    expect(got).toEqual({ ...options, "user.glusterfs-provider.managed": "lab" });
+  });
+});
