@@ -214,6 +214,8 @@ start_forwards() {
   local n d="$LAB_RUN/fwd"
   mkdir -p "$d"
   for n in $(seq 1 "$NODES"); do
+    if pid_is_ours "$(cat "$d/inner-$n.pid" 2>/dev/null)" && pid_is_ours "$(cat "$d/outer-$n.pid" 2>/dev/null)"; then continue; fi
+    stop_pidfile "$d/inner-$n.pid"; stop_pidfile "$d/outer-$n.pid"
     rm -f "$d/node-$n.sock"
     ip netns exec "$LAB_NS" setsid socat "UNIX-LISTEN:$d/node-$n.sock,fork,unlink-early" "TCP:$(node_addr "$n"):22" \
       </dev/null >/dev/null 2>&1 9>&- & echo $! >"$d/inner-$n.pid"
@@ -230,8 +232,22 @@ load_state() {
 }
 
 teardown() {
-  local f
-  for f in "$LAB_RUN"/fwd/*.pid "$LAB_RUN"/node-*/qemu.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+  local f p pids=()
+  # The overlays are thrown away, so nothing needs a clean exit: stop all at once.
+  for f in "$LAB_RUN"/fwd/*.pid "$LAB_RUN"/node-*/qemu.pid; do
+    [ -e "$f" ] || continue
+    p="$(cat "$f" 2>/dev/null || true)"
+    if pid_is_ours "$p"; then kill -KILL "$p" 2>/dev/null || true; pids+=("$p"); fi
+    rm -f "$f"
+  done
+  for p in "${pids[@]}"; do for f in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; done
+  # Whatever else still runs inside the namespace was started through `exec` (e.g. a FUSE client of a test):
+  # stop those by pid too, so the namespace really goes away.
+  if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$LAB_NS"; then
+    for p in $(ip netns pids "$LAB_NS" 2>/dev/null); do kill -TERM "$p" 2>/dev/null || true; done
+    for f in $(seq 1 30); do [ -z "$(ip netns pids "$LAB_NS" 2>/dev/null)" ] && break; sleep 0.1; done
+    for p in $(ip netns pids "$LAB_NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+  fi
   net_down
   rm -rf "$LAB_RUN"
 }
@@ -269,6 +285,7 @@ cmd_up() {
 
   if load_state; then
     if [ "$NODES" = "$want_nodes" ] && [ "$DISKS" = "$want_disks" ] && [ "$IMAGE" = "$IMG" ] && all_alive "$NODES"; then
+      start_forwards
       log "lab is already up ($NODES nodes, $DISKS disks each)"; return 0
     fi
     if all_alive "$NODES" && [ "$IMAGE" = "$IMG" ]; then
