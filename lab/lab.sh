@@ -224,6 +224,17 @@ start_forwards() {
   done
 }
 
+# Images of older recipes go once no lab instance uses them (their overlays point at base.img).
+prune_images() {
+  local d
+  for d in "$LAB_CACHE"/image-*; do
+    [ -d "$d" ] && [ "$d" != "$IMG" ] || continue
+    grep -qsF "$d" "$LAB_CACHE"/run*/state && continue
+    log "removing the image of an older recipe: $d"
+    rm -rf "$d"
+  done
+}
+
 # ---------------------------------------------------------------- commands
 load_state() {
   [ -f "$STATE" ] || return 1
@@ -295,6 +306,7 @@ cmd_up() {
     else log "cleaning up a previous lab that is not healthy"; fi
   fi
   teardown
+  prune_images
   NODES=$want_nodes DISKS=$want_disks
   mkdir -p "$LAB_RUN"
   local n cold=() warm=()
