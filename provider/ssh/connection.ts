@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 // The connection fields, named as pulumi-command names them, plus `sudo`.
 
 export interface SshProxy {
@@ -68,9 +70,21 @@ export function resolveConnection(
   };
 }
 
-/** How the pool keys connections: one per user@host:port, per proxy chain. */
+/**
+ * How the pool keys connections: one per user@host:port, per proxy chain. A digest of the
+ * credentials and pinned key is part of the key, so a caller with other credentials never
+ * rides on a connection someone else authenticated.
+ */
 export function connectionKey(c: ResolvedConnection): string {
-  const self = `${c.user}@${c.host}:${c.port}`;
+  const id = createHash("sha256")
+    .update(
+      [c.password, c.privateKey, c.privateKeyPassword, c.agentSocketPath, c.hostKey]
+        .map((x) => x ?? "")
+        .join("\0"),
+    )
+    .digest("hex")
+    .slice(0, 12);
+  const self = `${c.user}@${c.host}:${c.port}#${id}`;
   return c.proxy ? `${connectionKey(c.proxy)}>${self}` : self;
 }
 

@@ -55,9 +55,7 @@ export class SshExecutor<Op = unknown> implements RemoteExecutor {
       } catch (e) {
         // A step that never started is always safe to retry; a read-only one is safe anyway.
         const retryable =
-          e instanceof TransportError &&
-          (e.kind === "lost" || e.kind === "dial") &&
-          (!e.mayHaveRun || script.readOnly);
+          e instanceof TransportError && e.kind === "lost" && (!e.mayHaveRun || script.readOnly);
         if (!retryable || attempt >= Math.max(attempts, 2) || (e.mayHaveRun && attempt >= attempts)) throw e;
         this.pool.count(this.op, { retries: 1 });
         this.pool.debug(
@@ -186,7 +184,7 @@ export class SshExecutor<Op = unknown> implements RemoteExecutor {
               this.pool.debug(
                 `${this.host}: ${script.step} exit ${exit} in ${durationMs} ms${remoteMs !== undefined ? ` (on node ${remoteMs} ms)` : ""}`,
               );
-              if (exit === 124 && remoteMs !== undefined && remoteMs >= timeoutMs - 1000)
+              if (exit === 124 && (remoteMs ?? durationMs) >= timeoutMs - 1000)
                 return reject(
                   new TransportError({
                     kind: "timeout",

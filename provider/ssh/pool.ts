@@ -259,7 +259,7 @@ export class SshPool {
         }
         if (conn.agentSocketPath && !conn.privateKey) cfg.agent = conn.agentSocketPath;
         client.once("ready", () => resolve());
-        client.once("error", (err: Error & { level?: string }) => {
+        client.on("error", (err: Error & { level?: string }) => {
           if (hostKeyError) return reject(hostKeyError);
           const message = redact(err.message, secrets);
           if (err.level === "client-authentication")
