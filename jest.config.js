@@ -6,6 +6,8 @@ const tsJest = ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly:
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // One lab is shared by the lab and e2e tiers: their test files must never run at once.
+  maxWorkers: 1,
   projects: [
     {
       displayName: "unit",
@@ -18,7 +20,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/lab/**/*.test.ts"],
       transform: { "^.+\\.ts$": tsJest },
       testEnvironment: "node",
-      testTimeout: 600000,
+      setupFilesAfterEnv: ["<rootDir>/test/support/long-timeout.ts"],
       globalSetup: "<rootDir>/test/support/lab-global-setup.ts",
       globalTeardown: "<rootDir>/test/support/lab-global-teardown.ts",
     },
@@ -27,7 +29,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
       transform: { "^.+\\.ts$": tsJest },
       testEnvironment: "node",
-      testTimeout: 1200000,
+      setupFilesAfterEnv: ["<rootDir>/test/support/long-timeout.ts"],
       globalSetup: "<rootDir>/test/support/lab-global-setup.ts",
       globalTeardown: "<rootDir>/test/support/lab-global-teardown.ts",
     },

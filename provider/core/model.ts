@@ -63,7 +63,6 @@ export const clusterInputsSchema = z.object({
   maxBrickSize: z.number().positive().optional(),
   maxBricksPerVolume: z.number().int().positive().optional(),
   expandMode: expandModeSchema.default("add-sets"),
-  connection: connectionSchema.optional(),
 });
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
 

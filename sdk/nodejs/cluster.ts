@@ -1,7 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs } from "./connection";
 import { clusterProvider } from "./providers";
-import type { Node } from "./node";
+
+/** What a volume needs to know of a node of its cluster (implemented by Node). */
+export interface ClusterMember extends pulumi.Resource {
+  readonly manageAddress: string;
+  readonly storageAddress: string;
+  readonly zone: number;
+  readonly tags: Record<string, string>;
+  readonly connection: pulumi.Output<ConnectionArgs>;
+  readonly devices: MemberDevice[];
+}
+
+/** What a volume needs to know of a device (implemented by Device). */
+export interface MemberDevice extends pulumi.Resource {
+  readonly path: string;
+  readonly tags: Record<string, string>;
+}
 
 export interface GlusterClusterArgs {
   /** Name of the cluster; tags every volume group and brick the provider makes. Default: the resource name. */
@@ -37,7 +52,7 @@ export class GlusterCluster extends pulumi.dynamic.Resource {
   /** The policy as given, for the volumes of this cluster. */
   public readonly policy: GlusterClusterArgs;
   /** Nodes in declaration order; the first one forms the pool. */
-  public readonly nodes: Node[] = [];
+  public readonly nodes: ClusterMember[] = [];
 
   constructor(name: string, args: GlusterClusterArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const clusterId = args.clusterId ?? name;

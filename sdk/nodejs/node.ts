@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { GlusterCluster } from "./cluster";
+import { type ClusterMember, GlusterCluster, type MemberDevice } from "./cluster";
 import { ConnectionArgs, mergeConnections } from "./connection";
 import { nodeProvider } from "./providers";
-import type { Device } from "./device";
 
 export interface NodeArgs {
   /** The cluster the node joins. */
@@ -23,7 +22,7 @@ export interface NodeArgs {
  * A storage node. Creating it checks glusterd and probes it into the pool from a node declared
  * before it; deleting it detaches the peer (refused while it holds bricks).
  */
-export class Node extends pulumi.dynamic.Resource {
+export class Node extends pulumi.dynamic.Resource implements ClusterMember {
   public readonly peerUuid!: pulumi.Output<string>;
   public readonly peerState!: pulumi.Output<string>;
 
@@ -33,7 +32,7 @@ export class Node extends pulumi.dynamic.Resource {
   public readonly zone: number;
   public readonly tags: Record<string, string>;
   public readonly connection: pulumi.Output<ConnectionArgs>;
-  public readonly devices: Device[] = [];
+  public readonly devices: MemberDevice[] = [];
 
   constructor(name: string, args: NodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;

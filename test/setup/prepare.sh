@@ -17,6 +17,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 npm run --silent build >&2
+# The root Pulumi.yaml runs examples/quickstart, which imports this package by name as a user's
+# program would: link the package into its own node_modules.
+[ -e node_modules/pulumi-glusterfs ] || ln -s .. node_modules/pulumi-glusterfs
 
 [ "$scope" = unit ] && exit 0
 

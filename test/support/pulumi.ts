@@ -62,12 +62,15 @@ export interface Stack {
   lab: LabStatus;
 }
 
-/** Copies examples/NAME into the scratch folder and creates a stack configured for the lab. */
+/** Copies examples/NAME (or test/e2e/programs/NAME) into the scratch folder and creates a stack configured for the lab. */
 export function newStack(example: string, stackName = "e2e"): Stack {
   const scratch = installPackage();
   const dir = path.join(scratch, `${example}-${stackName}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(path.join(ROOT, "examples", example), dir, {
+  const source = fs.existsSync(path.join(ROOT, "examples", example))
+    ? path.join(ROOT, "examples", example)
+    : path.join(ROOT, "test/e2e/programs", example);
+  fs.cpSync(source, dir, {
     recursive: true,
     filter: (src) => !src.includes("node_modules") && !/Pulumi\.[^/]+\.yaml$/.test(src),
   });
