@@ -49,6 +49,12 @@ export function validate<T>(
         (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
         raw,
       );
+      if (issue.code === "invalid_key") {
+        // A record key failed its pattern: name the key, and say what keys may look like.
+        const key = String(issue.path[issue.path.length - 1]);
+        const why = issue.issues[0]?.message ?? issue.message;
+        return { property, reason: `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}` };
+      }
       const shown = value === undefined ? "nothing" : JSON.stringify(redactSecrets(value));
       return { property, reason: `${property}: ${issue.message} (got ${shown})` };
     }),

@@ -42,7 +42,13 @@ export const volumeHandler: Handler = {
       size = parseSize(v.size, "size");
       request = requestOf(v);
     } catch (err) {
-      if (err instanceof ValidationError) return fail(err.field.split(/[.[]/)[0] ?? "size", err.message);
+      if (err instanceof ValidationError) {
+        // The planner names durability fields as its request does; say them as the user wrote them.
+        const message = err.message
+          .replace(/durability\.data\b/g, "durability.disperseData")
+          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy");
+        return fail(err.field.split(/[.[]/)[0] ?? "size", message);
+      }
       throw err;
     }
     const previous = olds.name !== undefined ? parse({ ...olds, size: olds.size ?? v.size }) : undefined;
