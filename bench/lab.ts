@@ -53,6 +53,15 @@ interface Status {
 }
 
 function main(): void {
+  try {
+    measure();
+  } finally {
+    lab(["down"], false);
+    if (tmpCache) fs.rmSync(tmpCache, { recursive: true, force: true });
+  }
+}
+
+function measure(): void {
   lab(["down"], false);
   let coldUp: number | undefined;
   if (tmpCache) {
@@ -94,7 +103,6 @@ function main(): void {
     console.log(`reset to the clean snapshot: ${fmt(reset.seconds)}`);
   } finally {
     lab(["down"], false);
-    if (tmpCache) fs.rmSync(tmpCache, { recursive: true, force: true });
   }
 }
 
