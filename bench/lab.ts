@@ -79,7 +79,7 @@ function measure(): void {
     const meta = readJson(path.join(status.imageDir, "meta.json")) ?? {};
     const coldBoot = readJson(path.join(status.imageDir, "cold-boot.json")) ?? {};
     const debootstrap = typeof meta.debootstrapSeconds === "number" ? meta.debootstrapSeconds : 0;
-    const image = typeof meta.buildSeconds === "number" ? meta.buildSeconds : undefined;
+    const image = typeof meta.imageSeconds === "number" ? meta.imageSeconds : undefined;
     console.log(
       `lab bench: ${status.nodes.length} nodes${tmpCache ? " (cold path measured in a fresh cache)" : ""}`,
     );

@@ -8,7 +8,6 @@ require_root
 IMG="$(image_dir)"
 if [ -f "$IMG/complete" ]; then echo "$IMG"; exit 0; fi
 mkdir -p "$LAB_CACHE"
-t0=$(date +%s.%N)
 
 # ---- stage 1: debootstrap ------------------------------------------------------------------------------
 ROOTFS_CACHE="$LAB_CACHE/rootfs-$(rootfs_hash)"
@@ -30,6 +29,7 @@ fi
 debootstrap_s="$(cat "$ROOTFS_CACHE/.seconds" 2>/dev/null || echo 0)"
 
 # ---- stage 2: configure a copy and make the disk image ------------------------------------------------
+t0=$(date +%s.%N)
 TMP="$IMG.tmp"
 rm -rf "$TMP"
 mkdir -p "$TMP/keys"
@@ -143,8 +143,8 @@ chmod 600 "$TMP/keys/id_ed25519"
 
 t1=$(date +%s.%N)
 build_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
-# buildSeconds: configuration and imaging; debootstrapSeconds: stage 1 when it ran (cached across recipe changes).
-printf '{"imageHash":"%s","builtAt":"%s","buildSeconds":%s,"debootstrapSeconds":%s}\n' \
+# imageSeconds: configuration and imaging (stage 2); debootstrapSeconds: stage 1 (cached across recipe changes).
+printf '{"imageHash":"%s","builtAt":"%s","imageSeconds":%s,"debootstrapSeconds":%s}\n' \
   "$(image_hash)" "$(date -u +%FT%TZ)" "$build_s" "$debootstrap_s" >"$TMP/meta.json"
 touch "$TMP/complete"
 rm -rf "$IMG"
