@@ -112,6 +112,30 @@ export async function destroyBricks(v: VolumeInputs, bricks: Brick[]): Promise<v
   );
 }
 
+/**
+ * Removes every brick of the volume that the nodes carry but state does not (made by an
+ * expansion that failed before it was recorded): found by our LVM tags and the mount root.
+ * Nodes that cannot be reached are skipped; their bricks were checked reachable before.
+ */
+export async function destroyUnrecorded(v: VolumeInputs): Promise<void> {
+  const root = `${v.cluster.brickRoot}/${v.name}`;
+  const volumeTag = brickTags(v.name, 0, 0, "data")[0]!;
+  const vgPrefix = `gfs_${v.cluster.clusterId}_`;
+  const text = `
+root=${shq(root)}
+for mnt in $(awk -v r="$root/" 'index($2, r)==1 {print $2}' /proc/mounts); do
+  umount "$mnt" || { echo "brick $mnt on $(hostname) is busy:" >&2; fuser -vm "$mnt" >&2 || true; exit 7; }
+done
+awk -v r="$root/" 'index($2, r)!=1' /etc/fstab > /etc/fstab.glusterfs-tmp && cat /etc/fstab.glusterfs-tmp > /etc/fstab && rm -f /etc/fstab.glusterfs-tmp
+for kind in thin thin-pool; do
+  lvs --noheadings --separator '|' -o vg_name,lv_name,lv_tags,segtype 2>/dev/null | tr -d ' ' |
+    awk -F'|' -v p=${shq(vgPrefix)} -v t=${shq(volumeTag)} -v k="$kind" 'index($1,p)==1 && $4==k && index(","$3",", ","t",") {print $1"/"$2}' |
+    while read -r lv; do lvremove -qq -f "$lv"; done
+done
+rmdir "$root"/* "$root" 2>/dev/null || true`;
+  await Promise.allSettled(v.topology.map((node) => runStep(node, { step: "brick.sweep", text })));
+}
+
 export function brickTargets(v: VolumeInputs, bricks: Brick[]): Target[] {
   return byNode(bricks).map(([node]) => targetOf(v, node));
 }

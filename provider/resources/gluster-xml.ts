@@ -76,3 +76,13 @@ export function parsePoolList(xml: string): LivePeer[] {
     state: String(p.stateStr ?? ""),
   }));
 }
+
+/** The aggregate state of a rebalance: "in progress", "completed", "failed", "not started", ... */
+export function parseRebalanceStatus(xml: string): string {
+  const out = parseCliOutput(xml);
+  if (out.opRet !== 0) throw new Error(`gluster volume rebalance status failed: ${out.opErrstr}`);
+  const rebalance = out.body.volRebalance as XmlNode | undefined;
+  const aggregate = rebalance?.aggregate as XmlNode | undefined;
+  if (!aggregate) throw new Error("gluster volume rebalance status: no aggregate in the XML");
+  return String(aggregate.statusStr ?? "").toLowerCase();
+}

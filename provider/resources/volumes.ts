@@ -4,8 +4,8 @@
 import type { Brick, VolumeInputs } from "../core/model";
 import { MANAGED_OPTION } from "../core/names";
 import { shq } from "../core/shell";
-import { brickTargets, createBricks, destroyBricks } from "./bricks";
-import { type LiveVolume, parseCliOutput, parseVolumeInfo } from "./gluster-xml";
+import { brickTargets, createBricks, destroyBricks, destroyUnrecorded } from "./bricks";
+import { type LiveVolume, parseCliOutput, parseRebalanceStatus, parseVolumeInfo } from "./gluster-xml";
 import { requireReachable, runStep, type Target } from "./remote";
 
 const G = "gluster --mode=script";
@@ -61,8 +61,7 @@ export async function expandVolume(v: VolumeInputs, added: Brick[]): Promise<voi
     .map((spec) => `echo "$info" | grep -qxF ${shq(`Brick: ${spec}`)} || todo="$todo ${shq(spec)}"`)
     .join("\n");
   await runStep(home(v), {
-    step: "volume.expand",
-    timeoutMs: 3_600_000,
+    step: "volume.add-brick",
     text: `
 info=$(${G} volume info ${name} | sed -E 's/^Brick[0-9]+: /Brick: /')
 todo=""
@@ -70,16 +69,41 @@ ${missing}
 if [ -n "$todo" ]; then
   eval "${G} volume add-brick ${name} ${layoutArgs(v)} $todo" >/dev/null
 fi
-${G} volume rebalance ${name} start >/dev/null
-for i in $(seq 1 3600); do
-  st=$(${G} volume rebalance ${name} status 2>&1 || true)
-  echo "$st" | grep -qE 'in progress|not started' || break
-  sleep 1
-done
-echo "$st" | grep -q 'failed' && { echo "rebalance of ${v.name} failed:" >&2; echo "$st" >&2; exit 1; }
-true`,
+${G} volume rebalance ${name} start >/dev/null`,
     hint: "run `pulumi up` again: bricks already added are kept and the rebalance restarts",
   });
+  await waitForRebalance(v);
+}
+
+/**
+ * Polls the rebalance until Gluster reports it completed. A status query can fail while the
+ * rebalance daemons start on the peers; only a run that Gluster itself marks failed is an error.
+ */
+async function waitForRebalance(v: VolumeInputs, limitMs = 3_600_000): Promise<void> {
+  const started = Date.now();
+  let lastError = "";
+  while (Date.now() - started < limitMs) {
+    const r = await runStep(home(v), {
+      step: "volume.rebalance-status",
+      readOnly: true,
+      text: `${G} --xml volume rebalance ${shq(v.name)} status || true`,
+    });
+    let status: string | undefined;
+    try {
+      status = parseRebalanceStatus(r.stdout);
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    if (status === "completed") return;
+    if (status === "failed") {
+      throw new Error(
+        `${home(v).manageAddress}: rebalance of volume ${v.name} failed; see /var/log/glusterfs/${v.name}-rebalance.log ` +
+          "on the nodes, then run `pulumi up` again to restart it",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new Error(`rebalance of volume ${v.name} did not finish within ${limitMs / 60000} minutes (${lastError})`);
 }
 
 export async function updateOptions(
@@ -150,6 +174,8 @@ fi
 true`,
   });
   await destroyBricks(v, bricks);
+  // Bricks a failed expansion made but never recorded are found by their tags and removed too.
+  await destroyUnrecorded(v);
 }
 
 /** After a failed create: remove what was made, collecting (not hiding) cleanup failures. */
