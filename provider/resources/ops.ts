@@ -6,6 +6,7 @@ export {
   cleanupFailedCreate,
   createVolume,
   deleteVolume,
+  ensureStarted,
   expandVolume,
   readVolume,
   updateOptions,

@@ -83,7 +83,11 @@ export const volumeHandler: Handler = {
     const relevant = ["size", "bricks", "options", "gid", "snapshotFactor", "durability"];
     const changed = relevant.some((k) => !sameValue(olds[k], news[k]));
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
-    return changed ? {} : { changes: false };
+    if (changed) return {};
+    // Refresh found the volume stopped outside Pulumi: `up` starts it again.
+    if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
+      return { changes: true };
+    return { changes: false };
   },
 
   async create(raw) {
@@ -134,6 +138,7 @@ export const volumeHandler: Handler = {
       await ops.expandVolume(next, added);
     }
     await ops.updateOptions(next, before.options, after.options);
+    await ops.ensureStarted(next);
     release(after.name);
     const outs = await ops.volumeOutputs(next);
     return { outs: { ...withoutEngineKeys(news), bricks, ...outs } };

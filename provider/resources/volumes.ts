@@ -103,7 +103,17 @@ async function waitForRebalance(v: VolumeInputs, limitMs = 3_600_000): Promise<v
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
-  throw new Error(`rebalance of volume ${v.name} did not finish within ${limitMs / 60000} minutes (${lastError})`);
+  throw new Error(
+    `rebalance of volume ${v.name} did not finish within ${limitMs / 60000} minutes (${lastError})`,
+  );
+}
+
+export async function ensureStarted(v: VolumeInputs): Promise<void> {
+  const name = shq(v.name);
+  await runStep(home(v), {
+    step: "volume.start",
+    text: `${G} volume info ${name} | grep -q '^Status: Started' || ${G} volume start ${name} >/dev/null`,
+  });
 }
 
 export async function updateOptions(
