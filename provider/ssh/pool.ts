@@ -153,7 +153,8 @@ export class SshPool {
               c.sock?.destroy();
               resolve();
             }, 2000);
-            t.unref();
+            // Keep the process alive until the goodbye is done (idle sockets are unref'd).
+            c.sock?.ref();
             c.client.once("close", () => {
               clearTimeout(t);
               resolve();

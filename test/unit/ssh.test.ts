@@ -269,13 +269,17 @@ describe("proxy (jump host)", () => {
 });
 
 describe("process lifetime", () => {
-  test("an idle pooled connection does not keep the process alive", async () => {
+  test("an idle pooled connection does not keep the process alive; closeAll does not end it early", async () => {
     const child = `
       const { SshPool, MemoryHostKeyStore } = require(${JSON.stringify(path.resolve(__dirname, "../../provider/ssh"))});
       const pool = new SshPool({ hostKeys: new MemoryHostKeyStore() });
-      pool.executor(${JSON.stringify(conn({ hostKey: server.hostKey }))})
-        .run({ step: "x", text: "echo child-ok", readOnly: true })
-        .then((r) => console.log(r.stdout.trim()));
+      const ex = pool.executor(${JSON.stringify(conn({ hostKey: server.hostKey }))});
+      (async () => {
+        await ex.run({ step: "x", text: "true", readOnly: true });
+        await pool.closeAll(); // closing must not let the process exit under a pending await
+        const r = await ex.run({ step: "x", text: "echo child-ok", readOnly: true });
+        console.log(r.stdout.trim());
+      })();
     `;
     // The server lives in this process, so the child must run while this one keeps serving.
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
