@@ -182,9 +182,9 @@ cold_node() {
   for k in $(seq 1 "$DISKS"); do qemu-img create -q -f qcow2 "$d/disk-$k.qcow2" "$LAB_DISK_SIZE"; done
   start_node "$n" "$DISKS"
   wait_port "$n" 600 || return 1
-  local i
-  for i in $(seq 1 30); do
-    lab_ssh "$n" 'systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet glusterd && gluster peer status >/dev/null' && break
+  local _
+  for _ in $(seq 1 30); do
+    lab_ssh "$n" 'timeout 180 systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet glusterd && gluster peer status >/dev/null' && break
     sleep 2
   done
   lab_ssh "$n" 'gluster peer status | grep -q "Number of Peers: 0" && lsmod | grep -q dm_thin_pool && sync && echo 3 > /proc/sys/vm/drop_caches' ||
