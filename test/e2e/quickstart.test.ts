@@ -7,14 +7,15 @@ import { clean, footprints, inLab } from "./nodes";
 
 let stack: Stack;
 const MOUNT = "/mnt/e2e-quickstart";
+// Every `lab exec` runs in a fresh mount namespace, so each command mounts the volume itself.
+const mounted = (source: string, options: string, command: string) =>
+  inLab(
+    `mkdir -p ${MOUNT} && mount -t glusterfs -o ${options} ${source} ${MOUNT} && (${command}); rc=$?; umount ${MOUNT}; exit $rc`,
+  );
 
 beforeAll(() => {
   labReset();
   stack = newStack("quickstart");
-});
-
-afterAll(() => {
-  inLab(`umount -l ${MOUNT} 2>/dev/null || true`);
 });
 
 type BrickOut = { node: string; device: string; size: number; set: number; role: string; path: string };
@@ -59,9 +60,10 @@ describe("quickstart", () => {
       expect(f.mounts).toHaveLength(1);
       expect(f.fstab).toHaveLength(1);
     }
-    const write = inLab(
-      `mkdir -p ${MOUNT} && mount -t glusterfs -o ${out.mountOptions} ${out.mountSource} ${MOUNT} && ` +
-        `for i in $(seq 1 20); do head -c 262144 /dev/urandom > ${MOUNT}/file-$i; done && ` +
+    const write = mounted(
+      String(out.mountSource),
+      String(out.mountOptions),
+      `for i in $(seq 1 20); do head -c 262144 /dev/urandom > ${MOUNT}/file-$i; done && ` +
         `cd ${MOUNT} && sha256sum file-* > /tmp/e2e-quickstart.sha256 && wc -l < /tmp/e2e-quickstart.sha256`,
     );
     expect(write.stderr).toBe("");
@@ -97,10 +99,12 @@ describe("quickstart", () => {
     expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
     const out = stackOutputs(stack);
     expect((out.bricks as BrickOut[]).length).toBe(after.length);
-    const check = inLab(
+    const check = mounted(
+      String(out.mountSource),
+      String(out.mountOptions),
       `cd ${MOUNT} && sha256sum -c --quiet /tmp/e2e-quickstart.sha256 && df -B1 --output=size . | tail -1`,
     );
-    expect(check.code).toBe(0);
+    expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: "" });
     expect(Number(check.stdout.trim())).toBeGreaterThan(9 * 1024 ** 3);
   });
 
@@ -121,7 +125,6 @@ describe("quickstart", () => {
   });
 
   test("destroy leaves no volume group, LV, mount, fstab line, volume or peer", () => {
-    inLab(`umount -l ${MOUNT} 2>/dev/null || true`);
     expectOk(pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
     expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
   });

@@ -8,7 +8,11 @@ import * as path from "node:path";
 import { type ExecResult, type LabStatus, labStatus } from "./lab";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SCRATCH = path.join(os.tmpdir(), "pulumi-glusterfs-e2e");
+// One scratch folder per lab instance, so runs against different instances never share files.
+const SCRATCH = path.join(
+  os.tmpdir(),
+  `pulumi-glusterfs-e2e${process.env.PULUMI_GLUSTERFS_LAB_INSTANCE ? `-${process.env.PULUMI_GLUSTERFS_LAB_INSTANCE}` : ""}`,
+);
 
 let pulumiBinDir: string | undefined;
 /** The directory holding `pulumi`, its Node language host and the dynamic provider shim. */
