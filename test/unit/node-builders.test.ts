@@ -274,3 +274,60 @@ esac
     expect(got).toEqual({ ...options, "user.glusterfs-provider.managed": "lab" });
   });
 });
+
+/** The shared helpers of a built script (everything before its first variable assignment), run locally. */
+function helpers(text: string, firstLine: RegExp): string {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => firstLine.test(l));
+  return lines.slice(0, i).join("\n");
+}
+
+describe("bash helpers, run locally", () => {
+  test("fstab_put keeps one exact line per mount point; fstab_del removes it; comments survive", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fstab-"));
+    const fstab = path.join(dir, "fstab");
+    fs.writeFileSync(fstab, "# comment /m\n/dev/vda / ext4 defaults 0 1\n/dev/old /m xfs rw 1 2\n");
+    const h = helpers(n.buildCreateBrick(brick).text, /^vg=/).replace(/\/etc\/fstab/g, fstab);
+    const run = (cmd: string) => execFileSync("bash", ["-c", `${h}\n${cmd}`], { encoding: "utf8" });
+    expect(run("fstab_put /m '/dev/new /m xfs rw,inode64 1 2'")).toBe("@@change fstab /m\n");
+    expect(run("fstab_put /m '/dev/new /m xfs rw,inode64 1 2'")).toBe("");
+    expect(run("fstab_put /other '/dev/o /other xfs rw 1 2'")).toBe("@@change fstab /other\n");
+    expect(fs.readFileSync(fstab, "utf8")).toBe(
+      "# comment /m\n/dev/vda / ext4 defaults 0 1\n/dev/new /m xfs rw,inode64 1 2\n/dev/o /other xfs rw 1 2\n",
+    );
+    expect(run("fstab_del /m")).toBe("@@change fstab-remove /m\n");
+    expect(run("fstab_del /m")).toBe("");
+    expect(fs.readFileSync(fstab, "utf8")).toBe(
+      "# comment /m\n/dev/vda / ext4 defaults 0 1\n/dev/o /other xfs rw 1 2\n",
+    );
+  });
+
+  test("volume info helpers read options, bricks and fields from real gluster XML", () => {
+    const fixtures = path.resolve(__dirname, "../fixtures/node/gluster-10.3");
+    const h = helpers(n.buildStartVolume({ cluster: "lab", name: "smoke" }).text, /^vol=/);
+    const run = (fixture: string, cmd: string) =>
+      execFileSync(
+        "bash",
+        ["-c", `${h}\ninfo=$(cat ${JSON.stringify(path.join(fixtures, fixture))}); ${cmd}`],
+        {
+          encoding: "utf8",
+        },
+      );
+    expect(
+      run("volume-info-2x3.xml", "info_opt user.glusterfs-provider.managed; info_opt performance.cache-size"),
+    ).toBe("lab\n32MB\n");
+    expect(run("volume-info-2x3.xml", "info_opt nfs.disable; info_has_opt nope || echo absent")).toBe(
+      "on\nabsent\n",
+    );
+    expect(run("volume-info-2x3.xml", "info_bricks").trim().split("\n")).toHaveLength(6);
+    expect(
+      run("volume-info-2x3.xml", "info_field statusStr; info_field brickCount; info_field replicaCount"),
+    ).toBe("Started\n6\n3\n");
+    expect(
+      run(
+        "volume-info-missing.xml",
+        "info_ret=$(printf '%s' \"$info\" | xml_ret); info_exists || echo missing",
+      ),
+    ).toBe("missing\n");
+  });
+});
