@@ -8,6 +8,7 @@ import {
   DEFAULT_BRICK_ROOT,
   HEKETI_MOUNT_ROOT,
   TAG,
+  assertDevicePath,
   parseLvName,
   parseVgName,
 } from "../core/names";
@@ -62,16 +63,27 @@ export interface NodeInventory {
   peers: GlusterPeer[] | undefined;
   volumes: GlusterVolumeInfo[] | undefined;
   bricks: BrickOnNode[];
+  /** Size in bytes of each device asked for in InventoryOptions.devices (as named there); 0 when absent. */
+  deviceSizes: Record<string, number>;
   /** Sections that could not be read, with their error output. */
   problems: string[];
 }
 
 export interface InventoryOptions {
   brickRoot?: string;
+  /** Block devices whose raw size to read too (devices that may not be volume groups yet). */
+  devices?: readonly string[];
 }
 
-export function buildInventoryScript(_opts: InventoryOptions = {}) {
-  return new ScriptBuilder("node.inventory", { readOnly: true, timeoutMs: 120_000 })
+const DEVICE_SECTION = "blockdev:";
+
+export function buildInventoryScript(opts: InventoryOptions = {}) {
+  const b = new ScriptBuilder("node.inventory", { readOnly: true, timeoutMs: 120_000 });
+  for (const d of opts.devices ?? []) {
+    const dev = assertDevicePath(d);
+    b.add(sh`section ${DEVICE_SECTION + dev} blockdev --getsize64 ${dev}`, 1);
+  }
+  return b
     .add(
       sh`section hostname hostname
 section glusterd systemctl is-active glusterd
@@ -133,6 +145,13 @@ export function parseInventory(host: string, stdout: string, opts: InventoryOpti
     peers: peersText === undefined ? undefined : parsePeers(peersText),
     volumes: volText === undefined ? undefined : parseVolumeInfo(volText),
     bricks: [],
+    deviceSizes: Object.fromEntries(
+      (opts.devices ?? []).map((d) => {
+        const s = out.sections.get(DEVICE_SECTION + d);
+        const n = s && s.rc === 0 ? Number(s.text.trim()) : 0;
+        return [d, Number.isSafeInteger(n) ? n : 0];
+      }),
+    ),
     problems,
   };
   inv.bricks = bricksOf(inv, opts);
