@@ -118,8 +118,18 @@ describe("an interrupted up is finished by the next up", () => {
     expect(volumes).toEqual([]);
   });
 
+  afterAll(() => labReset());
+});
+
+describe("a delete that cannot reach a node", () => {
+  let stack: Stack;
+  beforeAll(() => {
+    labReset();
+    stack = newStack("configurable", "poweroff");
+  });
+
   test("deleting a volume while one of its nodes is powered off fails clearly and keeps it in state", () => {
-    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"])); // the volume again, after the drift
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
     const victim = labStatus().nodes.find((n) => n.name === "gluster-3")!;
     process.kill(victim.pid, "SIGKILL");
     setConfig(stack, "volume", "false");
