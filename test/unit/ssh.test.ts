@@ -18,7 +18,7 @@ import {
   remoteCommand,
   resolveConnection,
 } from "../../provider/ssh";
-import { type TestServer, startServer } from "../support/ssh-server";
+import { type TestServer, ed25519Pair, startServer } from "../support/ssh-server";
 
 const script = (text: string, readOnly = true, timeoutMs?: number): RemoteScript => ({
   step: "test.step",
@@ -142,7 +142,7 @@ describe("running scripts", () => {
   });
 
   test("a wrong key fails authentication without leaking the key", async () => {
-    const other = utils.generateKeyPairSync("ed25519").private;
+    const other = ed25519Pair().private;
     const ex = pool().executor(conn({ privateKey: other, hostKey: server.hostKey, dialErrorLimit: 3 }));
     const err = (await ex.run(script("true")).catch((e: unknown) => e)) as TransportError;
     expect(err.kind).toBe("auth");
@@ -161,7 +161,7 @@ describe("host keys", () => {
   });
 
   test("a pinned key that differs stops before authenticating", async () => {
-    const other = utils.parseKey(utils.generateKeyPairSync("ed25519").public);
+    const other = utils.parseKey(ed25519Pair().public);
     if (other instanceof Error) throw other;
     const pinned = `ssh-ed25519 ${other.getPublicSSH().toString("base64")}`;
     const auths = server.stats.authAttempts;
