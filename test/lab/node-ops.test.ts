@@ -431,6 +431,30 @@ describe("volume lifecycle with data", () => {
     );
   });
 
+  test("an arbiter volume (replica 3 arbiter 1): the last brick of the set is the arbiter", async () => {
+    const arb = (i: number): n.BrickSpec => ({
+      ...brick(0, i),
+      volume: "arb",
+      role: i === 2 ? "arbiter" : "data",
+      sizeBytes: (i === 2 ? 320 : 512) * MiB,
+    });
+    const made = await n.onNodes([0, 1, 2], (i) => n.createBrick(ex[i]!, arb(i)));
+    const bricks = made.map((b, i) => ({ host: t[i]!.storage, path: b.path }));
+    const r = await n.createVolume(ex[0]!, {
+      cluster: CLUSTER,
+      name: "arb",
+      layout: { kind: "replicate", replica: 3, arbiter: true },
+      bricks,
+    });
+    expect(r.info).toMatchObject({ replicaCount: 3, arbiterCount: 1, status: "Started" });
+    expect(r.info?.bricks.map((b) => b.isArbiter)).toEqual([false, false, true]);
+    expect((await n.deleteVolume(ex[0]!, { cluster: CLUSTER, name: "arb" })).changes).toEqual([
+      "volume stop arb",
+      "volume delete arb",
+    ]);
+    await n.onNodes([0, 1, 2], (i) => n.destroyBrick(ex[i]!, made[i]!.ref));
+  });
+
   test("delete (stop + delete), again tolerated; destroy bricks, devices, peers: nothing left", async () => {
     expect((await n.deleteVolume(ex[0]!, { cluster: CLUSTER, name: VOL })).changes).toEqual([
       `volume stop ${VOL}`,
