@@ -1,6 +1,6 @@
 // Transport against an in-process ssh2 server: host keys (pinned, first use, changed),
 // redaction, timeouts, retries, connection reuse and counters, channel bounds, proxy, exit.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -139,6 +139,34 @@ describe("running scripts", () => {
     expect(err).toMatchObject({ kind: "auth" });
     expect(err.message).not.toContain("wrong-Passw0rd!");
     expect(logs.join("\n")).not.toContain(server.password);
+  });
+
+  test("agent authentication through agentSocketPath", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-"));
+    const sock = path.join(dir, "agent.sock");
+    const keyFile = path.join(dir, "id");
+    fs.writeFileSync(keyFile, server.clientKey.private, { mode: 0o600 });
+    const agent = spawnSync("ssh-agent", ["-a", sock, "-s"], { encoding: "utf8" });
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1];
+    try {
+      expect(
+        spawnSync("ssh-add", [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: "utf8" })
+          .status,
+      ).toBe(0);
+      const ex = pool().executor({
+        host: "127.0.0.1",
+        port: server.port,
+        user: "root",
+        agentSocketPath: sock,
+        hostKey: server.hostKey,
+      });
+      await expect(ex.run(script("echo via-agent"))).resolves.toMatchObject({
+        code: 0,
+        stdout: "via-agent\n",
+      });
+    } finally {
+      if (pid) process.kill(Number(pid));
+    }
   });
 
   test("a wrong key fails authentication without leaking the key", async () => {
