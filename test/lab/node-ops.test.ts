@@ -169,6 +169,29 @@ describe("devices", () => {
     expect((await n.growDevice(ex[0]!, { cluster: CLUSTER, device: "/dev/vdc" })).changes).toEqual([]);
   });
 
+  test("grow after the disk grew: pvresize, more free extents; again: no change", async () => {
+    // A loop device stands in for a disk that grows (losetup -c re-reads its size).
+    const loop = (
+      await on(2, "truncate -s 1G /var/tmp/grow.img && losetup --find --show /var/tmp/grow.img")
+    ).trim();
+    try {
+      const spec = { cluster: CLUSTER, device: loop };
+      const before = await n.prepareDevice(ex[2]!, spec);
+      expect((await n.growDevice(ex[2]!, spec)).changes).toEqual([]);
+      await on(2, `truncate -s 2G /var/tmp/grow.img && losetup -c ${loop}`);
+      const grown = await n.growDevice(ex[2]!, spec);
+      expect(grown.changes).toEqual([`pvresize ${loop}`]);
+      expect(grown.volumeGroup!.freeExtents - before.volumeGroup!.freeExtents).toBeGreaterThanOrEqual(255);
+      expect((await n.growDevice(ex[2]!, spec)).changes).toEqual([]);
+      expect((await n.removeDevice(ex[2]!, spec)).changes).toEqual([
+        `vgremove ${n.brickRef({ ...brick(0, 0), device: loop }).vg}`,
+        `pvremove ${loop}`,
+      ]);
+    } finally {
+      await on(2, `losetup -d ${loop}; rm -f /var/tmp/grow.img`);
+    }
+  });
+
   test("remove: VG and PV gone; again: no change", async () => {
     for (const i of [0, 1]) {
       expect((await n.removeDevice(ex[i]!, { cluster: CLUSTER, device: "/dev/vdc" })).changes).toEqual([
