@@ -4,6 +4,7 @@
 //   nodes                 JSON list of { name, address, storage?, zone?, hostKey?, port?, user?, devices: [path] }
 //                         (default: the local lab, read from `npm run lab -- status --json`)
 //   size                  volume size, default 2Gi; raise it to expand
+//   options               JSON object of Gluster volume options, default {}
 //   glusterfs:privateKey  (secret) the SSH key for every node
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -44,6 +45,7 @@ const volume = new gluster.Volume("data", {
   name: "data",
   size: config.get("size") ?? "2Gi",
   durability: { type: "replicate", replica: 3 },
+  options: config.getObject<Record<string, string>>("options") ?? {},
 });
 
 export const mountSource = volume.mountSource;

@@ -76,6 +76,26 @@ describe("quickstart", () => {
     expect(preview.steps.filter((s) => s.op !== "same")).toEqual([]);
   });
 
+  test("changing options updates them in place", () => {
+    expectOk(
+      pulumi(stack, ["config", "set", "options", JSON.stringify({ "performance.cache-size": "64MB" })], {
+        outsideLab: true,
+      }),
+    );
+    const preview = previewJson(stack);
+    const volume = preview.steps.find((s) => s.urn.endsWith("glusterfs:Volume::data"));
+    expect(volume?.op).toBe("update");
+    // Only the option changes: no brick is added, moved or removed.
+    expect(Object.keys(volume?.detailedDiff ?? {})).toEqual([expect.stringMatching(/^options.*cache-size/)]);
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    const key = stack.lab.nodes[0]!.privateKeyPath;
+    const got = inLab(
+      `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i ${key} root@gluster-1 ` +
+        `gluster --mode=script volume get data performance.cache-size`,
+    );
+    expect(got.stdout).toMatch(/performance\.cache-size\s+64MB/);
+  });
+
   test("a shrink is refused in preview with the reason, and nothing runs", () => {
     expectOk(pulumi(stack, ["config", "set", "size", "1Gi"], { outsideLab: true }));
     const r = pulumi(stack, ["preview"]);
