@@ -50,6 +50,11 @@ export async function runStep(
   return { changes: output.changes, output, result };
 }
 
+/** Runs a step whose callers only need to know what it changed. */
+export async function applyStep(exec: RemoteExecutor, script: RemoteScript): Promise<{ changes: string[] }> {
+  return { changes: (await runStep(exec, script)).changes };
+}
+
 /** Runs one task per node at once; waits for all and reports every failure, not just the first. */
 export async function onNodes<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const settled = await Promise.allSettled(items.map(fn));

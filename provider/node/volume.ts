@@ -18,7 +18,7 @@ import {
   parseVolumeStatus,
 } from "./gluster-xml";
 import { ScriptBuilder } from "./script";
-import { runStep } from "./step";
+import { applyStep, runStep } from "./step";
 
 /** The option recording how many bricks the last completed rebalance covered. */
 export const REBALANCED_OPTION = "user.glusterfs-provider.rebalanced";
@@ -231,7 +231,7 @@ export async function setOptions(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string; options: Record<string, string> },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildSetOptions(spec))).changes };
+  return applyStep(exec, buildSetOptions(spec));
 }
 
 /** Resets options that are set (Gluster cannot reset user.* options; those are left and reported). */
@@ -263,7 +263,7 @@ export async function resetOptions(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string; keys: readonly string[] },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildResetOptions(spec))).changes };
+  return applyStep(exec, buildResetOptions(spec));
 }
 
 export function buildStartVolume(spec: { cluster: string; name: string }) {
@@ -286,7 +286,7 @@ export async function startVolume(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildStartVolume(spec))).changes };
+  return applyStep(exec, buildStartVolume(spec));
 }
 
 /**
@@ -330,7 +330,7 @@ export async function addBricks(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string; layout: VolumeLayout; bricks: readonly PlannedBrick[] },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildAddBricks(spec))).changes };
+  return applyStep(exec, buildAddBricks(spec));
 }
 
 /**
@@ -381,7 +381,7 @@ export async function rebalance(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string; waitSeconds?: number },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildRebalance(spec))).changes };
+  return applyStep(exec, buildRebalance(spec));
 }
 
 export function buildStopVolume(spec: { cluster: string; name: string }) {
@@ -404,7 +404,7 @@ export async function stopVolume(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildStopVolume(spec))).changes };
+  return applyStep(exec, buildStopVolume(spec));
 }
 
 /**
@@ -436,7 +436,7 @@ export async function deleteVolume(
   exec: RemoteExecutor,
   spec: { cluster: string; name: string; adopt?: boolean },
 ): Promise<{ changes: string[] }> {
-  return { changes: (await runStep(exec, buildDeleteVolume(spec))).changes };
+  return applyStep(exec, buildDeleteVolume(spec));
 }
 
 /** Live state: info and (when started) status with brick details, in one round trip. */
