@@ -1,6 +1,5 @@
 // Planning for the Volume handler: turn the checked inputs and the nodes' live capacity into
 // the list of bricks that `check` puts into the inputs (and preview shows).
-import { ValidationError } from "../core/errors";
 import type { Brick, VolumeInputs } from "../core/model";
 import { brickDirPath, brickId, brickMountPath } from "../core/names";
 import { planVolume, resolveVolumeRequest } from "../core/placement";
@@ -104,5 +103,3 @@ export function bricksOf(v: VolumeInputs, planned: PlannedVolume): Brick[] {
     }),
   );
 }
-
-export { ValidationError };

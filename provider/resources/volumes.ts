@@ -3,7 +3,7 @@
 // the node of the first brick (any pool member would do); each converges when re-run.
 import type { Brick, VolumeInputs } from "../core/model";
 import * as node from "../node";
-import { brickTargets, createBricks, destroyBricks, destroyUnrecorded } from "./bricks";
+import { brickTargets, destroyBricks, destroyUnrecorded } from "./bricks";
 import { executorFor, requireReachable, type Target } from "./remote";
 
 /** The volume as Gluster reports it (bricks as `host:path`). */
@@ -129,5 +129,3 @@ export async function cleanupFailedCreate(v: VolumeInputs, bricks: Brick[], caus
       cause.message += `\n(cleanup after the failure also failed: ${why}; run \`pulumi up\` again to converge)`;
   }
 }
-
-export { createBricks };
