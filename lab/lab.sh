@@ -6,6 +6,7 @@
 #   lab.sh status [--json]              what runs and how to reach it
 #   lab.sh exec -- CMD...               run CMD inside the lab's network namespace
 #   lab.sh ssh N [CMD...]               ssh to node N (from inside the namespace, pinned host key)
+#   lab.sh power N off|on               cut node N's power (its disks keep what they had) / boot it again
 #   lab.sh build (or prepare)           only install machine packages and build the image
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -391,6 +392,35 @@ cmd_exec() {
   ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$LAB_NS" || die "lab is not up (no namespace $LAB_NS)"
   exec ip netns exec "$LAB_NS" "$@"
 }
+# Power cut and cold boot of one node, for fault tests: `off` ends QEMU at once (the guest loses what
+# it had not written, the disk images stay consistent); `on` boots the same disks and waits for glusterd.
+cmd_power() {
+  require_root; lock
+  load_state || die "lab is not up"
+  IMG=$IMAGE
+  local n=${1:-} what=${2:-} d
+  [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le "$NODES" ] || die "usage: lab.sh power N off|on"
+  d="$LAB_RUN/node-$n"
+  case $what in
+    off)
+      if node_alive "$n"; then
+        qmp "$d/qmp.sock" '{"execute":"quit"}' >/dev/null || true
+        local p i; p="$(node_pid "$n")"
+        for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        stop_pidfile "$d/qemu.pid"
+      fi
+      log "node $n is off" ;;
+    on)
+      node_alive "$n" && { log "node $n is already on"; return 0; }
+      local t0; t0=$(now)
+      start_node "$n" "$DISKS"
+      wait_port "$n" 600 || die "node $n did not boot"
+      lab_ssh "$n" "date -s @$(date +%s.%N) >/dev/null; timeout 300 systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet glusterd" ||
+        die "node $n booted but glusterd is not active (see $d/console.log)"
+      log "node $n is on again after $(elapsed "$t0")s" ;;
+    *) die "usage: lab.sh power N off|on" ;;
+  esac
+}
 cmd_ssh() {
   require_root
   load_state || die "lab is not up"
@@ -408,6 +438,7 @@ case "${1:-}" in
   status) shift; cmd_status "$@" ;;
   exec) shift; cmd_exec "$@" ;;
   ssh) shift; cmd_ssh "$@" ;;
+  power) shift; cmd_power "$@" ;;
   build | prepare) require_root; mkdir -p "$LAB_CACHE"; lock; ensure_host_packages; bash "$LAB_ROOT/image.sh" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ] && [ "$1" != help ] && [ "$1" != --help ] && exit 2; exit 0 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; [ -n "${1:-}" ] && [ "$1" != help ] && [ "$1" != --help ] && exit 2; exit 0 ;;
 esac

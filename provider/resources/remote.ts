@@ -4,6 +4,7 @@ import type { RemoteExecutor } from "../core/exec";
 import type { Connection } from "../core/model";
 import { SshPool } from "../ssh";
 import { withDefaultCredentials } from "./context";
+import { withFaults } from "./faults";
 
 let pool: SshPool | undefined;
 function sshPool(): SshPool {
@@ -18,7 +19,7 @@ export interface Target {
 
 export function executorFor(target: Target): RemoteExecutor {
   const conn = withDefaultCredentials(target.connection);
-  return sshPool().executor({ ...conn, host: conn.host ?? target.manageAddress });
+  return withFaults(sshPool(), sshPool().executor({ ...conn, host: conn.host ?? target.manageAddress }));
 }
 
 /** Connects to every target (a trivial read-only step) and names every node that cannot be reached. */

@@ -111,6 +111,12 @@ export function labSsh(node: LabNode, command: string, opts: ExecOptions = {}): 
   return labExec([...sshArgs(node, labStatus().knownHostsFile), command], opts);
 }
 
+/** Cuts node N's power (`off`) or boots it again from the same disks and waits for glusterd (`on`). */
+export function labPower(node: number, state: "off" | "on"): void {
+  const r = labCommand(["power", String(node), state]);
+  if (r.code !== 0) throw new Error(`lab power ${node} ${state} failed (${r.code}): ${r.stderr}`);
+}
+
 /** Brings the lab back to its clean, un-peered snapshot. */
 export function labReset(): void {
   const r = labCommand(["reset"]);

@@ -1,7 +1,8 @@
 // Drives the real Pulumi CLI (local file backend, passphrase secrets, offline settings) against
 // the lab. Programs run from copies of examples/ under one scratch folder whose node_modules
 // holds this package installed from its packed tarball, the way a user's program would.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,38 +24,70 @@ export function pulumiBin(): string {
   return pulumiBinDir;
 }
 
+/** Everything the packed tarball is built from; the same hash means the same package. */
+function packageHash(): string {
+  const h = createHash("sha256");
+  const files = [
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "tsconfig.build.json",
+    "schema.json",
+    "README.md",
+    "LICENSE",
+  ];
+  const walk = (dir: string): string[] =>
+    fs
+      .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  for (const f of [...files, ...walk("provider"), ...walk("sdk")].sort()) {
+    if (!fs.existsSync(path.join(ROOT, f))) continue;
+    h.update(`${f}\0`);
+    h.update(fs.readFileSync(path.join(ROOT, f)));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
 let installed = false;
-/** Packs this package and installs it (with @pulumi/pulumi) into the scratch folder, once per run. */
+/**
+ * Packs this package and installs it (with @pulumi/pulumi) into the scratch folder. Each test
+ * file has its own module state, so the install is marked with the hash of what the tarball is
+ * built from: the next file (or run) with the same sources reuses it instead of packing again.
+ */
 export function installPackage(): string {
   if (installed) return SCRATCH;
-  fs.rmSync(SCRATCH, { recursive: true, force: true });
-  fs.mkdirSync(SCRATCH, { recursive: true });
-  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", SCRATCH], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  const [{ filename }] = JSON.parse(out) as [{ filename: string }];
-  const rootPkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-    devDependencies: Record<string, string>;
-  };
-  fs.writeFileSync(
-    path.join(SCRATCH, "package.json"),
-    JSON.stringify({
-      name: "glusterfs-e2e-programs",
-      private: true,
-      dependencies: {
-        "pulumi-glusterfs": `file:./${filename}`,
-        "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"],
-        typescript: rootPkg.devDependencies["typescript"],
-        "@types/node": rootPkg.devDependencies["@types/node"],
-      },
-    }),
-  );
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
-    cwd: SCRATCH,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const marker = path.join(SCRATCH, `.installed-${packageHash()}`);
+  if (!fs.existsSync(marker) || !fs.existsSync(path.join(SCRATCH, "node_modules/pulumi-glusterfs"))) {
+    fs.rmSync(SCRATCH, { recursive: true, force: true });
+    fs.mkdirSync(SCRATCH, { recursive: true });
+    const out = execFileSync("npm", ["pack", "--json", "--pack-destination", SCRATCH], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    const [{ filename }] = JSON.parse(out) as [{ filename: string }];
+    const rootPkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    fs.writeFileSync(
+      path.join(SCRATCH, "package.json"),
+      JSON.stringify({
+        name: "glusterfs-e2e-programs",
+        private: true,
+        dependencies: {
+          "pulumi-glusterfs": `file:./${filename}`,
+          "@pulumi/pulumi": rootPkg.dependencies["@pulumi/pulumi"],
+          typescript: rootPkg.devDependencies["typescript"],
+          "@types/node": rootPkg.devDependencies["@types/node"],
+        },
+      }),
+    );
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: SCRATCH,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    fs.writeFileSync(marker, "");
+  }
   installed = true;
   return SCRATCH;
 }
@@ -123,12 +156,16 @@ export interface PulumiOptions {
   outsideLab?: boolean;
 }
 
-/** Runs `pulumi ARGS` for the stack inside the lab's network namespace. */
-export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): ExecResult {
+function pulumiArgv(stack: Stack, args: string[], opts: PulumiOptions): string[] {
   const init = args[0] === "stack" && args[1] === "init";
   const fullArgs = init ? args : [...args, "--stack", stack.name, "--non-interactive"];
   const command = [path.join(pulumiBin(), "pulumi"), ...fullArgs];
-  const argv = opts.outsideLab ? command : ["ip", "netns", "exec", stack.lab.namespace, ...command];
+  return opts.outsideLab ? command : ["ip", "netns", "exec", stack.lab.namespace, ...command];
+}
+
+/** Runs `pulumi ARGS` for the stack inside the lab's network namespace. */
+export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): ExecResult {
+  const argv = pulumiArgv(stack, args, opts);
   const r = spawnSync(argv[0]!, argv.slice(1), {
     cwd: stack.dir,
     env: stack.env,
@@ -139,6 +176,36 @@ export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): 
   });
   if (r.error) throw r.error;
   return { code: r.status ?? 128, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/**
+ * `pulumi ARGS` without blocking the test, so several CLI processes run at once; `onOutput`
+ * sees stdout as it arrives. `env` is added to the stack's environment.
+ */
+export function pulumiAsync(
+  stack: Stack,
+  args: string[],
+  opts: PulumiOptions & { env?: NodeJS.ProcessEnv; onOutput?: (soFar: string) => void } = {},
+): Promise<ExecResult> {
+  const argv = pulumiArgv(stack, args, opts);
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: stack.dir, env: { ...stack.env, ...opts.env } });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs ?? 1_200_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      opts.onOutput?.(stdout);
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 128, stdout, stderr });
+    });
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
 }
 
 export function expectOk(r: ExecResult): ExecResult {

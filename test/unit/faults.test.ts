@@ -1,0 +1,31 @@
+// The fault-injection test hook: what PULUMI_GLUSTERFS_FAULT accepts, and that it names the
+// expected form when it does not.
+import { parseFault } from "../../provider/resources/faults";
+
+describe("PULUMI_GLUSTERFS_FAULT", () => {
+  test("unset or empty: no fault", () => {
+    expect(parseFault(undefined)).toBeUndefined();
+    expect(parseFault(" ")).toBeUndefined();
+  });
+
+  test("after a step, and during a step with and without a delay", () => {
+    expect(parseFault("after:brick.create")).toEqual({ when: "after", step: "brick.create", delayMs: 5000 });
+    expect(parseFault("during:volume.rebalance")).toEqual({
+      when: "during",
+      step: "volume.rebalance",
+      delayMs: 5000,
+    });
+    expect(parseFault("during:volume.add-bricks:250")).toEqual({
+      when: "during",
+      step: "volume.add-bricks",
+      delayMs: 250,
+    });
+  });
+
+  test.each(["brick.create", "before:brick.create", "after:brick.create:10", "after:Brick;rm"])(
+    "%s is refused with the expected form",
+    (value) => {
+      expect(() => parseFault(value)).toThrow(/expected after:<step> or during:<step>\[:<ms>\]/);
+    },
+  );
+});
