@@ -7,6 +7,7 @@
 //   replicatedSize     size of the replica-3 volume, default 1Gi; raise it to expand
 //   arbitratedSize     size of the arbiter volume, default 1Gi
 //   dispersedSize      size of the disperse 2+1 volume, default 2Gi
+//   volumes            JSON list of the volumes to declare, default all three
 //   clusterId          default "several"; stacks that share nodes need one each
 //   volumePrefix       put in front of every volume name (Gluster names are pool-wide), default ""
 //   sharedPool         true when other stacks use the same nodes: destroying this stack then leaves
@@ -64,17 +65,20 @@ const layouts: [string, gluster.DurabilityArgs, string][] = [
   ["arbitrated", { type: "replicate", replica: 3, arbiter: true }, "1Gi"],
   ["dispersed", { type: "disperse", disperseData: 2, disperseRedundancy: 1 }, "2Gi"],
 ];
-const volumes = layouts.map(([name, durability, size]) => {
-  const volume = new gluster.Volume(name, {
-    cluster,
-    name: `${prefix}${name}`,
-    size: config.get(`${name}Size`) ?? size,
-    durability,
-    // Sizes the arbiter's bricks (metadata only) from the expected number of files.
-    ...(durability.type === "replicate" && durability.arbiter ? { averageFileSize: "1MiB" } : {}),
+const wanted = config.getObject<string[]>("volumes") ?? layouts.map(([name]) => name);
+const volumes = layouts
+  .filter(([name]) => wanted.includes(name))
+  .map(([name, durability, size]) => {
+    const volume = new gluster.Volume(name, {
+      cluster,
+      name: `${prefix}${name}`,
+      size: config.get(`${name}Size`) ?? size,
+      durability,
+      // Sizes the arbiter's bricks (metadata only) from the expected number of files.
+      ...(durability.type === "replicate" && durability.arbiter ? { averageFileSize: "1MiB" } : {}),
+    });
+    return [`${prefix}${name}`, { mountSource: volume.mountSource, bricks: volume.bricks }] as const;
   });
-  return [`${prefix}${name}`, { mountSource: volume.mountSource, bricks: volume.bricks }] as const;
-});
 
 export const mountSources = Object.fromEntries(volumes.map(([name, v]) => [name, v.mountSource]));
 export const bricks = Object.fromEntries(volumes.map(([name, v]) => [name, v.bricks]));

@@ -1,13 +1,13 @@
-// A test hook for failure handling, never set in production: PULUMI_GLUSTERFS_FAULT makes one
-// step of this provider process lose its SSH connection at a chosen point, so the e2e tests can
-// cut an operation at any step deterministically and check that the next run converges.
+// A test hook for failure handling, never set in production: PULUMI_GLUSTERFS_FAULT makes steps
+// of this provider process lose their SSH connection at chosen points, so the e2e tests can cut
+// operations at any step deterministically and check that the next run converges.
 //
 //   after:<step>          the first run of <step> that succeeds, then the connection drops
 //   during:<step>[:<ms>]  the first run of <step>; its connection drops <ms> (default 5000) after it started
 //
-// <step> is a ScriptBuilder name from provider/node (e.g. brick.create, volume.add-bricks,
-// volume.rebalance). The fault fires once per provider process; the caller sees the same
-// "connection lost" error a real network failure gives.
+// Several faults are separated by commas. <step> is a ScriptBuilder name from provider/node
+// (e.g. brick.create, volume.add-bricks, volume.rebalance). Each fault fires once per provider
+// process; the caller sees the same "connection lost" error a real network failure gives.
 import type { RemoteExecutor, RemoteResult, RemoteScript, RunOptions } from "../core/exec";
 import { SshExecutor, type SshPool, TransportError } from "../ssh";
 
@@ -25,17 +25,22 @@ export function parseFault(value: string | undefined): Fault | undefined {
   const m = /^(after|during):([a-z][a-z0-9.-]*)(?::(\d+))?$/.exec(value.trim());
   if (!m || (m[1] === "after" && m[3] !== undefined))
     throw new Error(
-      `${FAULT_ENV}=${JSON.stringify(value)}: expected after:<step> or during:<step>[:<ms>] ` +
+      `${FAULT_ENV}: ${JSON.stringify(value)} is not a fault: expected after:<step> or during:<step>[:<ms>] ` +
         `(a test hook; unset it for normal use)`,
     );
   return { when: m[1] as Fault["when"], step: m[2]!, delayMs: m[3] !== undefined ? Number(m[3]) : 5000 };
 }
 
-let planned: Fault | undefined | null = null;
-let fired = false;
+/** The faults a comma-separated list names. */
+export function parseFaults(value: string | undefined): Fault[] {
+  return (value ?? "").split(",").flatMap((part) => parseFault(part) ?? []);
+}
 
-function fault(): Fault | undefined {
-  if (planned === null) planned = parseFault(process.env[FAULT_ENV]);
+let planned: Fault[] | undefined;
+const fired = new Set<Fault>();
+
+function faults(): Fault[] {
+  planned ??= parseFaults(process.env[FAULT_ENV]);
   return planned;
 }
 
@@ -45,10 +50,9 @@ async function dropConnection(pool: SshPool, exec: SshExecutor): Promise<void> {
   c.client.destroy();
 }
 
-/** The executor itself, or (when the hook is set) one that injects the fault into the matching step. */
+/** The executor itself, or (when the hook is set) one that injects the faults into the matching steps. */
 export function withFaults(pool: SshPool, exec: RemoteExecutor): RemoteExecutor {
-  const f = fault();
-  if (!f || !(exec instanceof SshExecutor)) return exec;
+  if (faults().length === 0 || !(exec instanceof SshExecutor)) return exec;
   const lost = (script: RemoteScript, message: string) =>
     new TransportError({
       kind: "lost",
@@ -61,8 +65,9 @@ export function withFaults(pool: SshPool, exec: RemoteExecutor): RemoteExecutor 
   return {
     host: exec.host,
     async run(script: RemoteScript, opts?: RunOptions): Promise<RemoteResult> {
-      if (fired || script.step !== f.step) return exec.run(script, opts);
-      fired = true;
+      const f = faults().find((x) => x.step === script.step && !fired.has(x));
+      if (!f) return exec.run(script, opts);
+      fired.add(f);
       if (f.when === "during") {
         let cut = false;
         const timer = setTimeout(() => {
@@ -80,7 +85,7 @@ export function withFaults(pool: SshPool, exec: RemoteExecutor): RemoteExecutor 
       }
       const result = await exec.run(script, opts);
       if (result.code !== 0) {
-        fired = false; // only a step that succeeded is cut after
+        fired.delete(f); // only a step that succeeded is cut after
         return result;
       }
       await dropConnection(pool, exec);

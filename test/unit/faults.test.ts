@@ -1,6 +1,6 @@
 // The fault-injection test hook: what PULUMI_GLUSTERFS_FAULT accepts, and that it names the
 // expected form when it does not.
-import { parseFault } from "../../provider/resources/faults";
+import { parseFault, parseFaults } from "../../provider/resources/faults";
 
 describe("PULUMI_GLUSTERFS_FAULT", () => {
   test("unset or empty: no fault", () => {
@@ -22,10 +22,20 @@ describe("PULUMI_GLUSTERFS_FAULT", () => {
     });
   });
 
+  test("a comma-separated list names several", () => {
+    expect(parseFaults("after:brick.create,during:volume.rebalance:100").map((f) => f.step)).toEqual([
+      "brick.create",
+      "volume.rebalance",
+    ]);
+    expect(parseFaults(undefined)).toEqual([]);
+  });
+
   test.each(["brick.create", "before:brick.create", "after:brick.create:10", "after:Brick;rm"])(
     "%s is refused with the expected form",
     (value) => {
-      expect(() => parseFault(value)).toThrow(/expected after:<step> or during:<step>\[:<ms>\]/);
+      expect(() => parseFault(value)).toThrow(
+        /is not a fault: expected after:<step> or during:<step>\[:<ms>\]/,
+      );
     },
   );
 });
