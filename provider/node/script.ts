@@ -70,6 +70,7 @@ function lockPrelude(step: string, waitSeconds: number): string {
   return String.raw`export LVM_SUPPRESS_FD_WARNINGS=1
 node_lock_file=${NODE_LOCK_FILE}
 node_lock_step=${shq(step)}
+node_lock_wait=${waitSeconds}
 node_lock() {
   [ -e "$node_lock_file" ] || { mkdir -p "$(dirname "$node_lock_file")" && (umask 022 && : >>"$node_lock_file"); } 2>/dev/null || true
   exec 9<"$node_lock_file" || fail "cannot open the node lock $node_lock_file on $(hostname)"
@@ -79,9 +80,10 @@ node_lock() {
   { printf 'step %s, pid %s, since %s
 ' "$node_lock_step" "$$" "$(date -u +%FT%TZ)" >"$node_lock_file"; } 2>/dev/null || true
 }
-# node_unlock / node_lock SECONDS: for a step that waits a long time on something that needs no lock.
+# node_unlock, then node_lock "$node_lock_wait": around a long wait that changes nothing on the
+# node (a rebalance running), so that it does not hold up every other step on the node.
 node_unlock() { flock -u 9; }
-node_lock ${waitSeconds}
+node_lock "$node_lock_wait"
 `;
 }
 

@@ -35,7 +35,7 @@ function retarget(text: string, dir: string): string {
 }
 
 interface Run {
-  code: number | null;
+  code: number;
   stdout: string;
   stderr: string;
 }
@@ -49,7 +49,7 @@ function runScript(text: string, env: NodeJS.ProcessEnv = process.env): Promise<
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
+    p.on("close", (code) => resolve({ code: code ?? 255, stdout, stderr }));
     p.stdin.end(text);
   });
 }
@@ -127,7 +127,8 @@ describe("the node lock", () => {
 
   test("mutating steps take it, read-only steps do not; waiting for it does not eat the step's own time", () => {
     const mutating = n.buildDestroyBrick(n.brickRef(brick));
-    expect(mutating.text).toMatch(/^node_lock 600$/m);
+    expect(mutating.text).toMatch(/^node_lock_wait=600$/m);
+    expect(mutating.text).toMatch(/^node_lock "\$node_lock_wait"$/m);
     expect(mutating.timeoutMs).toBe(300_000 + 600_000);
     for (const ro of [n.buildInventoryScript(), n.buildReadVolume("data"), n.buildPeerState()]) {
       expect(ro.readOnly).toBe(true);
@@ -145,7 +146,10 @@ describe("the node lock", () => {
     );
 
     const waiter = await runScript(
-      retarget(n.buildDestroyBrick(n.brickRef(brick)).text.replace(/^node_lock 600$/m, "node_lock 1"), dir),
+      retarget(
+        n.buildDestroyBrick(n.brickRef(brick)).text.replace(/^node_lock_wait=600$/m, "node_lock_wait=1"),
+        dir,
+      ),
     );
     expect(waiter.code).toBe(1);
     expect(waiter.stdout).toContain("@@cause node-locked");
@@ -192,7 +196,7 @@ class Stubs {
   executor(host = "gluster-1"): import("../../provider/core/exec").RemoteExecutor {
     return {
       host,
-      run: async (s) => ({ ...(await runScript(this.script(s.text))), durationMs: 0 }) as never,
+      run: async (s) => ({ ...(await runScript(this.script(s.text))), durationMs: 0 }),
     };
   }
 }
@@ -425,5 +429,44 @@ describe("wipe touches only the named disk and its own partitions", () => {
     expect(r.stdout).toContain("@@change wipefs /dev/vdb");
     expect(wiped(stubs)).toEqual(["/dev/vdb2", "/dev/vdb1", "/dev/vdb"]);
     expect(stubs.calls("pvcreate")).toHaveLength(1);
+  });
+});
+
+describe("hints match the cause", () => {
+  const detach = (answer: string) =>
+    new Stubs({
+      gluster: `case "$*" in *"peer status"*) cat ${FIXTURES}/peer-status-2.xml ;; *) printf '<?xml version="1.0"?><cliOutput><opRet>-1</opRet><opErrno>0</opErrno><opErrstr>%s</opErrstr></cliOutput>\\n' "${answer}" ;; esac`,
+    });
+
+  test("peer detach: 'remove the bricks first' only when gluster says the peer hosts bricks", async () => {
+    const bricks = (await n
+      .peerDetach(detach("Peer gluster-2 hosts one or more bricks.").executor(), "gluster-2")
+      .catch((e: unknown) => e)) as RemoteError;
+    expect(bricks.message).toMatch(/^gluster-1: step peer\.detach exited with code 1/);
+    expect(bricks.stderr).toMatch(/hosts one or more bricks/);
+    expect(bricks.hint).toMatch(/remove the node's bricks/);
+    const busy = (await n
+      .peerDetach(detach("Another transaction is in progress.").executor(), "gluster-2")
+      .catch((e: unknown) => e)) as RemoteError;
+    expect(busy.stderr).toMatch(/Another transaction is in progress/);
+    expect(busy.hint).not.toMatch(/bricks/);
+  });
+
+  test("device prepare: 'set wipe' only for a disk that is not empty", async () => {
+    const stubs = new Stubs({ vgs: "exit 0", pvs: "echo '  /dev/vdz'" });
+    const err = (await n
+      .prepareDevice(
+        {
+          host: "gluster-1",
+          run: async (s) => ({
+            ...(await runScript(stubs.script(s.text).replace('[ -b "$dev" ]', '[ -n "$dev" ]'))),
+            durationMs: 0,
+          }),
+        },
+        { cluster: "lab", device: "/dev/vdb" },
+      )
+      .catch((e: unknown) => e)) as RemoteError;
+    expect(err.message).toMatch(/refused: volume group gfs_lab_vdb exists on \/dev\/vdz, not on \/dev\/vdb/);
+    expect(err.hint).not.toMatch(/wipe/);
   });
 });
