@@ -92,13 +92,13 @@ function mkfsArgs(spec: BrickSpec): string[] {
 }
 
 /**
- * fstab helpers shared by create and destroy: exact match on the mount point field, outside
+ * Helpers shared by the brick steps. fstab: exact match on the mount point field, outside
  * comments. Every edit goes through replace_file (atomic, owner and mode kept) and changes only
  * the lines of the mount point it was given: every other line is copied byte for byte, and a
  * file without a final newline keeps it that way unless a line is added after its last one.
  * The values reach awk through its environment (awk -v would expand backslash escapes).
  */
-const FSTAB = String.raw`fstab=/etc/fstab
+const BRICK_HELPERS = String.raw`fstab=/etc/fstab
 fstab_get() { m="$1" awk '$1 !~ /^#/ && $2 == ENVIRON["m"]' "$fstab"; }
 fstab_edit() { # fstab_edit MOUNT [LINE]: drops every line for MOUNT, then appends LINE if given
   local nl=0 line=
@@ -126,6 +126,8 @@ fstab_del() { # fstab_del MOUNT: no line for MOUNT
   change "fstab-remove $1"
 }
 lv_exists() { lvs "$vg/$1" >/dev/null 2>&1; }
+lv_tags() { lvs --noheadings -o lv_tags "$vg/$1" 2>/dev/null | tr -d ' '; }
+lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }
 # brick_use DIR: whether a Gluster volume lists DIR as a brick of this node: prints "used", "unused"
 # or "unknown: WHY". Only a successful answer from glusterd counts; anything else is unknown, and
 # callers treat unknown as used (a brick is never reset or destroyed on a guess).
@@ -143,9 +145,7 @@ brick_use() {
     return 0
   fi
   if printf '%s\n' "$out" | grep -qF ":$1</name>"; then echo used; else echo unused; fi
-}
-lv_tags() { lvs --noheadings -o lv_tags "$vg/$1" 2>/dev/null | tr -d ' '; }
-lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }`;
+}`;
 
 export function buildCreateBrick(spec: BrickSpec) {
   const ref = brickRef(spec);
@@ -166,7 +166,7 @@ export function buildCreateBrick(spec: BrickSpec) {
   const gid = spec.gid === undefined ? undefined : assertGid(spec.gid);
   const mode = spec.mode !== undefined ? assertMode(spec.mode) : gid !== undefined ? "2775" : undefined;
   const fstabLine = `${dev} ${ref.mount} xfs ${MOUNT_OPTIONS} 1 2`;
-  const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(FSTAB).add(
+  const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(BRICK_HELPERS).add(
     sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; dev=${dev}
 vol_tag=${tags[0] as string}
 vgs "$vg" >/dev/null 2>&1 || fail "volume group $vg not found on $(hostname): prepare the device first"
@@ -268,7 +268,7 @@ export function buildGrowBrick(ref: BrickRef, sizes: { sizeBytes: number; poolSi
   const size = assertBytes("sizeBytes", sizes.sizeBytes);
   const poolSize = assertBytes("poolSizeBytes", sizes.poolSizeBytes ?? size);
   return new ScriptBuilder("brick.grow", { timeoutMs: 600_000 })
-    .add(FSTAB)
+    .add(BRICK_HELPERS)
     .add(
       sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; want=${size}; want_pool=${poolSize}
 lv_exists "$lv" || fail "brick LV $vg/$lv not found on $(hostname)"
@@ -313,7 +313,7 @@ export interface DestroyBrickOptions {
 export function buildDestroyBrick(ref: BrickRef, opts: DestroyBrickOptions = {}) {
   const dir = brickDirPath(ref.mount);
   return new ScriptBuilder("brick.destroy", { timeoutMs: 300_000 })
-    .add(FSTAB)
+    .add(BRICK_HELPERS)
     .add(
       sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; force=${opts.force ? 1 : 0}
 if [ "$force" != 1 ]; then

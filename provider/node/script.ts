@@ -35,11 +35,12 @@ xml_err() { sed -n 's:.*<opErrstr>\(.*\)</opErrstr>.*:\1:p' | head -n1; }
 # its input. Written to a temporary file with a unique name in FILE's directory, with FILE's owner
 # and mode, flushed to disk, then renamed over FILE: a reader, a concurrent step or a crash sees
 # the old file or the new one, never a half-written one. Only called under the node lock, so a
-# temporary file already there was left by a step that was killed and can go.
+# temporary file already there was left by a step that was killed and can go (as can the fixed
+# FILE.glusterfs-provider.tmp of earlier versions).
 replace_file() {
   local f d b tmp
   f=$(readlink -f "$1"); shift; d=$(dirname "$f"); b=$(basename "$f")
-  rm -f "$d/.$b.glusterfs-provider."??????
+  rm -f "$d/.$b.glusterfs-provider."?????? "$d/$b.glusterfs-provider.tmp"
   tmp=$(mktemp "$d/.$b.glusterfs-provider.XXXXXX") || fail "cannot create a temporary file next to $f"
   if ! { chown --reference="$f" "$tmp" && chmod --reference="$f" "$tmp" && "$@" <"$f" >"$tmp" && sync "$tmp" && mv -f "$tmp" "$f"; }; then
     rm -f "$tmp"

@@ -470,3 +470,17 @@ describe("hints match the cause", () => {
     expect(err.hint).not.toMatch(/wipe/);
   });
 });
+
+test("temporary files left by a killed step (and the fixed one of earlier versions) are removed under the lock", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fstab-leftovers-"));
+  fs.writeFileSync(path.join(dir, "fstab"), ORIGINAL_FSTAB.join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, ".fstab.glusterfs-provider.Ab12Cd"), "half\n");
+  fs.writeFileSync(path.join(dir, "fstab.glusterfs-provider.tmp"), "half\n");
+  const h = retarget(helpers(n.buildCreateBrick(brick).text, /^vg=/), dir);
+  const r = await runScript(`${h}\nfstab_put /srv/b '/dev/x /srv/b xfs rw 1 2'\n`);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+  expect(fs.readdirSync(dir).sort()).toEqual(["fstab", "node.lock"]);
+  expect(fs.readFileSync(path.join(dir, "fstab"), "utf8")).toBe(
+    `${ORIGINAL_FSTAB.join("\n")}\n/dev/x /srv/b xfs rw 1 2\n`,
+  );
+});
