@@ -151,6 +151,13 @@ export const volumeInputsSchema = z.object({
   cluster: clusterInputsSchema,
   topology: z.array(topologyNodeSchema).min(1, "the cluster has no nodes: declare Nodes before the Volume"),
   name: volumeNameSchema,
+  /** The one Volume resource owning the volume ("project/stack/resource"; the SDK sets it). */
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9_.]/, "must start with a letter, digit, '_' or '.'")
+    .max(400)
+    .refine((s) => ![...s].some((c) => c < " " || c === "\x7f"), "must not contain control characters")
+    .optional(),
   size: z.union([z.string(), z.number()]),
   durability: durabilitySchema,
   snapshotFactor: z.number().min(1).max(100).default(1),

@@ -48,6 +48,8 @@ export interface BrickSpec {
   xfs?: { suKiB: number; sw: number };
   /** maxpct for arbiter bricks (they hold only metadata); default 100. */
   arbiterMaxPct?: number;
+  /** Owner digest tagged on pool and LV; an existing pool without it is refused, never reused. */
+  owner?: string;
 }
 
 /** Where a brick lives on its node: enough to find, grow or destroy it (ours or Heketi's). */
@@ -159,7 +161,7 @@ export function buildCreateBrick(spec: BrickSpec) {
   if (!Number.isInteger(chunk) || chunk < 64 || chunk > 1048576 || chunk % 64 !== 0)
     throw new ValidationError("chunkKiB", chunk, "a multiple of 64 between 64 and 1048576");
   if (spec.brickRoot !== undefined) assertBrickRoot(spec.brickRoot);
-  const tags = brickTags(spec.volume, spec.set, spec.index, spec.role);
+  const tags = brickTags(spec.volume, spec.set, spec.index, spec.role, spec.owner);
   const tagArgs = tags.flatMap((t) => ["--addtag", t]);
   const dir = brickDirPath(ref.mount);
   const dev = lvDevicePath(ref.vg, ref.lv);
@@ -168,7 +170,7 @@ export function buildCreateBrick(spec: BrickSpec) {
   const fstabLine = `${dev} ${ref.mount} xfs ${MOUNT_OPTIONS} 1 2`;
   const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(BRICK_HELPERS).add(
     sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; dev=${dev}
-vol_tag=${tags[0] as string}
+vol_tag=${tags[0] as string}; own_tag=${tags[3] ?? ""}
 vgs "$vg" >/dev/null 2>&1 || fail "volume group $vg not found on $(hostname): prepare the device first"
 if ! lv_exists "$pool"; then
   lv_exists "$lv" && fail "thin LV $vg/$lv exists without its pool $pool"
@@ -177,6 +179,7 @@ if ! lv_exists "$pool"; then
   change "lvcreate $vg/$pool $vg/$lv"
 else
   case ",$(lv_tags "$pool")," in *",$vol_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but is not tagged $vol_tag" ;; esac
+  if [ -n "$own_tag" ]; then case ",$(lv_tags "$pool")," in *",$own_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but belongs to another volume resource (not tagged $own_tag)" ;; esac; fi
   if ! lv_exists "$lv"; then
     lvcreate -qq -y --thin --virtualsize ${size}b --name "$lv" "$vg/$pool"
     change "lvcreate $vg/$lv"

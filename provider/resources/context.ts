@@ -41,7 +41,7 @@ export function withDefaultCredentials(connection: Connection): Connection {
   return merged;
 }
 
-/** Bytes reserved per device ("node|device") by volumes planned in this process, keyed by volume. */
+/** Bytes reserved per device ("node|device") by volumes planned in this process, keyed "cluster/name". */
 const reservations = new Map<string, Map<string, number>>();
 
 export function reserve(volume: string, perDevice: Map<string, number>): void {
@@ -54,4 +54,19 @@ export function reservedByOthers(volume: string, deviceKey: string): number {
   let total = 0;
   for (const [owner, perDevice] of reservations) if (owner !== volume) total += perDevice.get(deviceKey) ?? 0;
   return total;
+}
+
+/** The Volume resource (owner) that claimed each volume name in this process, keyed "cluster/name". */
+const claims = new Map<string, string>();
+
+/**
+ * Claims a volume name for one Volume resource for the life of this process (one preview or up).
+ * Returns the owner that claimed it first when that is another resource of the same program.
+ */
+export function claimVolumeName(cluster: string, name: string, owner: string): string | undefined {
+  const key = `${cluster}/${name}`;
+  const first = claims.get(key);
+  if (first !== undefined && first !== owner) return first;
+  claims.set(key, owner);
+  return undefined;
 }

@@ -99,6 +99,10 @@ export class Volume extends pulumi.dynamic.Resource {
         })),
         ...(credentials ? { credentials } : {}),
         name: args.name ?? name,
+        // Who owns what this resource makes: marked on the Gluster volume and (as a digest) on every
+        // brick, so a failure never touches anything else and the next `up` finishes a cut operation.
+        // Deterministic, so a retried create recognises its own bricks.
+        owner: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         size: args.size,
         durability: args.durability ?? { type: "replicate", replica: 3 },
         snapshotFactor: args.snapshotFactor,
