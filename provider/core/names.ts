@@ -13,6 +13,8 @@ import { ValidationError } from "./errors";
 export const DEFAULT_BRICK_ROOT = "/var/lib/glusterfs-bricks";
 /** The Gluster volume option that marks a volume as made (and owned) by this provider. */
 export const MANAGED_OPTION = "user.glusterfs-provider.managed";
+/** The Gluster volume option naming the one Volume resource (project/stack/resource) that owns the volume. */
+export const OWNER_OPTION = "user.glusterfs-provider.owner";
 export const HEKETI_ID_OPTION = "user.heketi.id";
 export const HEKETI_MOUNT_ROOT = "/var/lib/heketi/mounts";
 
@@ -22,6 +24,8 @@ export const TAG = {
   volume: "glusterfs.volume",
   brick: "glusterfs.brick",
   role: "glusterfs.role",
+  /** A digest of cluster and owner (see OWNER_OPTION): which Volume resource made the brick. */
+  owner: "glusterfs.owner",
 } as const;
 
 export type BrickRole = "data" | "arbiter";
@@ -79,6 +83,14 @@ export function assertVolumeName(name: unknown, field = "volume name"): string {
   if (bad) throw new ValidationError(field, name, "no LVM reserved substring", `contains "${bad}"`);
   if (v.toLowerCase() === "all")
     throw new ValidationError(field, name, "any name but 'all'", "reserved by gluster");
+  return v;
+}
+
+/** The Volume resource owning a volume ("project/stack/resource"): printable, never an option-like word. */
+export function assertOwner(owner: unknown, field = "owner"): string {
+  const allowed = "printable text of at most 400 characters, starting with a letter, digit, '_' or '.'";
+  const v = check(field, owner, /^[A-Za-z0-9_.].{0,399}$/su, allowed);
+  if ([...v].some((c) => c < " " || c === "\x7f")) throw new ValidationError(field, owner, allowed);
   return v;
 }
 
@@ -245,11 +257,20 @@ export function deviceTags(cluster: string, device: string): string[] {
   return [tag(TAG.cluster, assertClusterId(cluster)), tag(TAG.device, assertDevicePath(device))];
 }
 
-export function brickTags(volume: string, set: number, index: number, role: BrickRole): string[] {
+export function brickTags(
+  volume: string,
+  set: number,
+  index: number,
+  role: BrickRole,
+  owner?: string,
+): string[] {
   return [
     tag(TAG.volume, assertVolumeName(volume)),
     tag(TAG.brick, brickId(set, index)),
     tag(TAG.role, role),
+    ...(owner !== undefined
+      ? [tag(TAG.owner, check("brick owner", owner, /^[0-9a-f]{8,64}$/, "a hex digest"))]
+      : []),
   ];
 }
 

@@ -4,10 +4,12 @@ import type { RemoteExecutor } from "../core/exec";
 import { ValidationError } from "../core/errors";
 import {
   MANAGED_OPTION,
+  OWNER_OPTION,
   assertClusterId,
   assertHost,
   assertOptionKey,
   assertOptionValue,
+  assertOwner,
   assertVolumeName,
 } from "../core/names";
 import { sh } from "../core/shell";
@@ -17,7 +19,7 @@ import {
   parseVolumeInfo,
   parseVolumeStatus,
 } from "./gluster-xml";
-import { ScriptBuilder } from "./script";
+import { NODE_LOCK_WAIT_SECONDS, ScriptBuilder } from "./script";
 import { applyStep, runStep } from "./step";
 
 /** The option recording how many bricks the last completed rebalance covered. */
@@ -105,7 +107,8 @@ export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout
 const D = "${";
 
 /** Bash helpers over `gluster volume info VOL --xml` held in $info. */
-const INFO = String.raw`xml_decode() { sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'; }
+const INFO = String.raw`owner_key='${OWNER_OPTION}'
+xml_decode() { sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'; }
 info_read() { info=$(glx volume info "$vol" 2>&1) || true; info_ret=$(printf '%s' "$info" | xml_ret); }
 info_exists() {
   [ "$info_ret" = 0 ] && return 0
@@ -117,8 +120,10 @@ info_has_opt() { printf '%s\n' "$info" | grep -qF "<name>$1</name>"; }
 info_bricks() { printf '%s\n' "$info" | sed -n 's:.*<name>\([^<]*\:/[^<]*\)</name>.*:\1:p' | xml_decode; }
 info_field() { printf '%s\n' "$info" | sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" | head -n1; }
 require_ours() {
-  local m; m=$(info_opt "$managed_key")
+  local m o; m=$(info_opt "$managed_key"); o=$(info_opt "$owner_key")
   [ "$m" = "$cluster" ] || refuse "volume $vol exists but is not managed by cluster $cluster ($managed_key=${D}m:-unset})"
+  # No owner marker: made before owners were recorded, and this resource's state holds it.
+  [ -z "$o" ] || [ "$o" = "${D}owner:-}" ] || refuse "volume $vol belongs to $o, not to ${D}owner:-this resource}"
 }`;
 
 function optionPairs(options: Record<string, string>): string[] {
@@ -138,9 +143,17 @@ if [ ${D}#set_args[@]} -gt 0 ]; then
   change "volume set $vol ${D}keys[*]}"
 fi`;
 
-export interface CreateVolumeSpec {
+/**
+ * Which volume a step acts on. `owner` names the Volume resource that owns it (the
+ * OWNER_OPTION marker): a volume marked for another owner is refused by every step.
+ */
+export interface VolumeRef {
   cluster: string;
   name: string;
+  owner?: string;
+}
+
+export interface CreateVolumeSpec extends VolumeRef {
   layout: VolumeLayout;
   bricks: readonly PlannedBrick[];
   options?: Record<string, string>;
@@ -156,12 +169,17 @@ export interface CreateVolumeSpec {
 export function buildCreateVolume(spec: CreateVolumeSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const specs = brickSpecs(spec.bricks, spec.layout);
-  const opts = optionPairs({ ...(spec.options ?? {}), [MANAGED_OPTION]: cluster });
+  const opts = optionPairs({
+    ...(spec.options ?? {}),
+    [MANAGED_OPTION]: cluster,
+    ...(owner !== "" ? { [OWNER_OPTION]: owner } : {}),
+  });
   return new ScriptBuilder("volume.create", { timeoutMs: 600_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; start=${spec.start === false ? 0 : 1}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; start=${spec.start === false ? 0 : 1}
 planned=(${specs})
 info_read
 if info_exists; then
@@ -169,9 +187,12 @@ if info_exists; then
   if [ "$current" != "$(printf '%s\n' "\${planned[@]}")" ]; then
     refuse "volume $vol exists with bricks [$(printf '%s' "$current" | paste -sd' ' -)], not the planned [\${planned[*]}]"
   fi
-  m=$(info_opt "$managed_key")
-  # Same bricks and no marker: our own create that was cut before the marker was set.
+  m=$(info_opt "$managed_key"); o=$(info_opt "$owner_key")
+  # Same bricks and no marker: our own create that was cut before the markers were set (both
+  # are set by one 'volume set'). Our bricks are tagged with our owner, so nobody else made it.
   [ -z "$m" ] || [ "$m" = "$cluster" ] || refuse "volume $vol exists but is managed by cluster $m, not $cluster"
+  [ -z "$o" ] || [ "$o" = "$owner" ] || refuse "volume $vol exists and belongs to $o"
+  [ -z "$owner" ] || [ -z "$m" ] || [ -n "$o" ] || refuse "volume $vol was made for cluster $cluster by an earlier version without an owner marker: import it rather than create it"
 else
   gl_ok volume create "$vol" ${layoutWords(spec.layout)} "\${planned[@]}"
   change "volume create $vol"
@@ -210,13 +231,14 @@ export async function createVolume(exec: RemoteExecutor, spec: CreateVolumeSpec)
 }
 
 /** Sets options whose value differs; only on a volume marked as ours. */
-export function buildSetOptions(spec: { cluster: string; name: string; options: Record<string, string> }) {
+export function buildSetOptions(spec: VolumeRef & { options: Record<string, string> }) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   return new ScriptBuilder("volume.set", { timeoutMs: 300_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
@@ -229,22 +251,23 @@ set -- ${optionPairs(spec.options)}`,
 
 export async function setOptions(
   exec: RemoteExecutor,
-  spec: { cluster: string; name: string; options: Record<string, string> },
+  spec: VolumeRef & { options: Record<string, string> },
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildSetOptions(spec));
 }
 
 /** Resets options that are set (Gluster cannot reset user.* options; those are left and reported). */
-export function buildResetOptions(spec: { cluster: string; name: string; keys: readonly string[] }) {
+export function buildResetOptions(spec: VolumeRef & { keys: readonly string[] }) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const keys = spec.keys.map((k) => assertOptionKey(k));
   if (keys.includes(MANAGED_OPTION))
     throw new ValidationError("keys", MANAGED_OPTION, "any option but the ownership marker");
   return new ScriptBuilder("volume.reset", { timeoutMs: 300_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
@@ -261,18 +284,19 @@ done`,
 
 export async function resetOptions(
   exec: RemoteExecutor,
-  spec: { cluster: string; name: string; keys: readonly string[] },
+  spec: VolumeRef & { keys: readonly string[] },
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildResetOptions(spec));
 }
 
-export function buildStartVolume(spec: { cluster: string; name: string }) {
+export function buildStartVolume(spec: VolumeRef) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   return new ScriptBuilder("volume.start", { timeoutMs: 300_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
@@ -282,10 +306,7 @@ if [ "$(info_field statusStr)" != Started ]; then gl_ok volume start "$vol"; cha
     .build();
 }
 
-export async function startVolume(
-  exec: RemoteExecutor,
-  spec: { cluster: string; name: string },
-): Promise<{ changes: string[] }> {
+export async function startVolume(exec: RemoteExecutor, spec: VolumeRef): Promise<{ changes: string[] }> {
   return applyStep(exec, buildStartVolume(spec));
 }
 
@@ -293,20 +314,21 @@ export async function startVolume(
  * Adds the planned bricks that the volume does not have yet. `bricks` is the whole planned
  * order; the volume's current bricks must be its prefix (existing bricks never move).
  */
-export function buildAddBricks(spec: {
-  cluster: string;
-  name: string;
-  layout: VolumeLayout;
-  bricks: readonly PlannedBrick[];
-}) {
+export function buildAddBricks(
+  spec: VolumeRef & {
+    layout: VolumeLayout;
+    bricks: readonly PlannedBrick[];
+  },
+) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const specs = brickSpecs(spec.bricks, spec.layout);
   const words = spec.layout.kind === "replicate" && spec.layout.arbiter ? layoutWords(spec.layout) : [];
   return new ScriptBuilder("volume.add-bricks", { timeoutMs: 600_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}
 planned=(${specs})
 info_read
 info_exists || fail "volume $vol does not exist"
@@ -328,7 +350,7 @@ fi`,
 
 export async function addBricks(
   exec: RemoteExecutor,
-  spec: { cluster: string; name: string; layout: VolumeLayout; bricks: readonly PlannedBrick[] },
+  spec: VolumeRef & { layout: VolumeLayout; bricks: readonly PlannedBrick[] },
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildAddBricks(spec));
 }
@@ -337,14 +359,16 @@ export async function addBricks(
  * Starts a rebalance unless the last completed one already covered the current bricks (recorded
  * in a volume option) and waits for it; a failed rebalance fails the step (Heketi ignored it).
  */
-export function buildRebalance(spec: { cluster: string; name: string; waitSeconds?: number }) {
+export function buildRebalance(spec: VolumeRef & { waitSeconds?: number }) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const wait = spec.waitSeconds ?? 3600;
-  return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120) * 1000 })
+  // The lock is taken twice (before and after the wait): the second wait is part of the step's time.
+  return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120 + NODE_LOCK_WAIT_SECONDS) * 1000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; mark_key=${REBALANCED_OPTION}; wait_s=${wait}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; mark_key=${REBALANCED_OPTION}; wait_s=${wait}
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
@@ -360,6 +384,8 @@ if [ "$st" != "in progress" ]; then
   gl_ok volume rebalance "$vol" start
   change "volume rebalance $vol start"
 fi
+# Waiting changes nothing on this node: let other steps have the node lock meanwhile.
+node_unlock
 deadline=$(( $(date +%s) + wait_s ))
 while :; do
   st=$(reb_status)
@@ -370,6 +396,7 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "rebalance of $vol still '\${st:-unknown}' after \${wait_s}s; it keeps running, re-run to wait again"
   sleep 2
 done
+node_lock "$node_lock_wait"
 gl_ok volume set "$vol" "$mark_key" "$count"
 change "volume rebalance $vol completed"`,
       4,
@@ -379,18 +406,19 @@ change "volume rebalance $vol completed"`,
 
 export async function rebalance(
   exec: RemoteExecutor,
-  spec: { cluster: string; name: string; waitSeconds?: number },
+  spec: VolumeRef & { waitSeconds?: number },
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildRebalance(spec));
 }
 
-export function buildStopVolume(spec: { cluster: string; name: string }) {
+export function buildStopVolume(spec: VolumeRef) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   return new ScriptBuilder("volume.stop", { timeoutMs: 300_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}
 info_read
 info_exists || finish
 require_ours
@@ -400,27 +428,40 @@ if [ "$(info_field statusStr)" = Started ]; then gl_ok volume stop "$vol"; chang
     .build();
 }
 
-export async function stopVolume(
-  exec: RemoteExecutor,
-  spec: { cluster: string; name: string },
-): Promise<{ changes: string[] }> {
+export async function stopVolume(exec: RemoteExecutor, spec: VolumeRef): Promise<{ changes: string[] }> {
   return applyStep(exec, buildStopVolume(spec));
 }
 
+export interface DeleteVolumeSpec extends VolumeRef {
+  /** Also delete a volume without an owner marker (one in this resource's state: imported, or
+   *  made before owner markers); never one marked for another owner. */
+  adopt?: boolean;
+  /** Delete only a volume carrying this owner's marker (cleanup after a failed create). */
+  ownedOnly?: boolean;
+}
+
 /**
- * Stops and deletes a volume marked as ours; "does not exist" is success. `adopt` also deletes
- * an unmarked volume (one Heketi or a person made), which the caller must have decided on.
+ * Stops and deletes a volume; "does not exist" is success. A volume marked for another owner is
+ * always refused; an unmarked one only with `adopt` (or our cluster marker, without `ownedOnly`).
  */
-export function buildDeleteVolume(spec: { cluster: string; name: string; adopt?: boolean }) {
+export function buildDeleteVolume(spec: DeleteVolumeSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
+  const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   return new ScriptBuilder("volume.delete", { timeoutMs: 300_000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; adopt=${spec.adopt ? 1 : 0}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; adopt=${spec.adopt ? 1 : 0}; owned_only=${spec.ownedOnly ? 1 : 0}
 info_read
 info_exists || finish
-[ "$adopt" = 1 ] || require_ours
+o=$(info_opt "$owner_key")
+if [ -n "$o" ]; then
+  [ "$o" = "$owner" ] || refuse "volume $vol belongs to $o, not to \${owner:-this resource}: not deleting it"
+elif [ "$owned_only" = 1 ]; then
+  refuse "volume $vol carries no owner marker, so this operation did not make it: not deleting it"
+elif [ "$adopt" != 1 ]; then
+  require_ours
+fi
 snaps=$(info_field snapshotCount)
 [ "\${snaps:-0}" = 0 ] || refuse "volume $vol has $snaps snapshot(s); delete them first"
 if [ "$(info_field statusStr)" = Started ]; then gl_ok volume stop "$vol"; change "volume stop $vol"; fi
@@ -434,7 +475,7 @@ elif ! printf '%s' "$out" | xml_err | grep -qi 'does not exist'; then fail "glus
 
 export async function deleteVolume(
   exec: RemoteExecutor,
-  spec: { cluster: string; name: string; adopt?: boolean },
+  spec: DeleteVolumeSpec,
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildDeleteVolume(spec));
 }

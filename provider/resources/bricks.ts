@@ -1,10 +1,12 @@
 // Bricks: a thin pool and a thin LV per brick, XFS, a persistent mount and the brick directory,
 // made, grown and removed by provider/node's brick operations. Nodes work in parallel; each
 // node's bricks go one after the other. Every operation checks first, so a re-run converges.
+// Every brick is tagged with its Volume resource's owner digest; only those are ever removed.
 import type { Brick, VolumeInputs } from "../core/model";
-import { PATTERNS, TAG, brickMountPath } from "../core/names";
+import { TAG } from "../core/names";
 import * as node from "../node";
 import { executorFor, type Target } from "./remote";
+import { type OwnedBrick, type VolumeSurvey, ownerTag } from "./volume-survey";
 
 function targetOf(v: VolumeInputs, manage: string): Target {
   const t = v.topology.find((n) => n.manageAddress === manage);
@@ -43,6 +45,7 @@ function refOf(v: VolumeInputs, b: Brick): node.BrickRef {
 }
 
 export async function createBricks(v: VolumeInputs, bricks: Brick[]): Promise<void> {
+  const owner = ownerTag(v);
   await perNode(v, bricks, (exec, b) =>
     node.createBrick(exec, {
       cluster: v.cluster.clusterId,
@@ -56,6 +59,7 @@ export async function createBricks(v: VolumeInputs, bricks: Brick[]): Promise<vo
       poolMetadataBytes: b.metadataSize,
       brickRoot: v.cluster.brickRoot,
       ...(v.gid !== undefined ? { gid: v.gid } : {}),
+      ...(owner !== undefined ? { owner } : {}),
     }),
   );
 }
@@ -66,43 +70,39 @@ export async function growBricks(v: VolumeInputs, bricks: Brick[]): Promise<void
   );
 }
 
-export async function destroyBricks(v: VolumeInputs, bricks: Brick[]): Promise<void> {
-  await perNode(v, bricks, (exec, b) => node.destroyBrick(exec, refOf(v, b)));
+/**
+ * Removes the bricks state records for this volume. A brick whose LV or pool is tagged for
+ * another owner is not this resource's (its name was reused after ours went): it is left alone
+ * and reported. Untagged bricks are ours from before owner tags (state records them).
+ */
+export async function destroyRecorded(v: VolumeInputs, bricks: Brick[], survey: VolumeSurvey): Promise<void> {
+  const mine = ownerTag(v);
+  const foreign: string[] = [];
+  const ours = bricks.filter((b) => {
+    const ref = refOf(v, b);
+    const lvs = survey.inventories.get(b.node)?.lvs ?? [];
+    const owners = lvs
+      .filter((l) => l.vg === ref.vg && (l.name === ref.lv || l.name === ref.pool))
+      .map((l) => l.tags[TAG.owner])
+      .filter((o): o is string => o !== undefined);
+    if (owners.every((o) => o === mine)) return true;
+    foreign.push(`${b.node}:${ref.vg}/${ref.lv}`);
+    return false;
+  });
+  await perNode(v, ours, (exec, b) => node.destroyBrick(exec, refOf(v, b)));
+  if (foreign.length > 0)
+    throw new Error(
+      `volume ${v.name}: bricks ${foreign.join(", ")} are tagged for another Volume resource and were left alone; ` +
+        `remove this volume from state (\`pulumi state delete\`) if it is gone`,
+    );
 }
 
-/**
- * Removes every brick of the volume that the nodes carry but state does not (made by an
- * expansion that failed before it was recorded): found by our LVM tags (or names) in each
- * node's inventory. Nodes that cannot be reached are skipped; their bricks were checked
- * reachable before.
- */
-export async function destroyUnrecorded(v: VolumeInputs): Promise<void> {
-  const vgPrefix = `gfs_${v.cluster.clusterId}_`;
-  await Promise.allSettled(
-    v.topology.map(async (t) => {
-      const exec = executorFor(t);
-      const inventory = await node.readInventory(exec);
-      const ours = (vg: string, volume: string | undefined) => volume === v.name && vg.startsWith(vgPrefix);
-      const mountOf = (brickId: string | undefined) => {
-        const id = PATTERNS.brickId.exec(brickId ?? "");
-        return id ? brickMountPath(v.cluster.brickRoot, v.name, Number(id[1]), Number(id[2])) : undefined;
-      };
-      const refs: node.BrickRef[] = [];
-      for (const b of inventory.bricks) {
-        const mount = b.mount ?? mountOf(b.brickId);
-        if (b.origin !== "heketi" && ours(b.vg, b.volume) && mount && b.pool)
-          refs.push({ vg: b.vg, pool: b.pool, lv: b.lv, mount });
-      }
-      // Thin pools left without their thin LV (a create cut off between the two).
-      for (const p of inventory.lvs) {
-        const mount = mountOf(p.tags[TAG.brick]);
-        if (p.kind !== "thin-pool" || !ours(p.vg, p.tags[TAG.volume]) || !mount) continue;
-        if (refs.some((r) => r.vg === p.vg && r.pool === p.name)) continue;
-        refs.push({ vg: p.vg, pool: p.name, lv: p.name.replace(/^tp_/, "brick_"), mount });
-      }
-      for (const ref of refs) await node.destroyBrick(exec, ref);
-    }),
-  );
+/** Removes bricks found by this resource's owner tag (made by a cut operation, not used by any volume). */
+export async function destroyOwned(v: VolumeInputs, owned: OwnedBrick[]): Promise<void> {
+  await node.onNodes([...new Set(owned.map((o) => o.brick.node))], async (manage) => {
+    const exec = executorFor(targetOf(v, manage));
+    for (const o of owned.filter((x) => x.brick.node === manage)) await node.destroyBrick(exec, o.ref);
+  });
 }
 
 export function brickTargets(v: VolumeInputs, bricks: Brick[]): Target[] {

@@ -56,33 +56,56 @@ export async function removeDevice(d: DeviceInputs): Promise<void> {
 
 /** Live free space of every declared device, as the planner's inventory (one round trip per node). */
 export async function plannerInventory(v: VolumeInputs): Promise<Inventory> {
-  const nodes = await Promise.all(
-    v.topology.map(async (n) => {
-      const inv = await node.readInventory(executorFor(n), { devices: n.devices.map((d) => d.path) });
-      return {
-        manage: n.manageAddress,
-        storage: n.storageAddress,
-        zone: n.zone,
-        tags: n.tags,
-        devices: n.devices.map((d) => {
-          const name = vgName(v.cluster.clusterId, d.path);
-          const vg = inv.vgs.find((g) => g.name === name);
-          const pv = inv.pvs.find((p) => p.vg === name);
-          const size = inv.deviceSizes[d.path] || pv?.deviceBytes || 0;
-          const spare = inv.lvs.find(
-            (l) => l.vg === name && l.name.replace(/^\[|\]$/g, "") === "lvol0_pmspare",
-          );
-          const free = vg ? vg.freeBytes : usableDeviceSize(size);
-          return {
-            name: d.path,
-            size,
-            free: Math.max(0, free - reservedByOthers(v.name, `${n.manageAddress}|${d.path}`)),
-            tags: d.tags,
-            spare: spare?.sizeBytes ?? 0,
-          };
-        }),
-      };
-    }),
+  const read = await Promise.all(
+    v.topology.map(
+      async (n) =>
+        [
+          n.manageAddress,
+          await node.readInventory(executorFor(n), { devices: n.devices.map((d) => d.path) }),
+        ] as const,
+    ),
   );
+  return plannerInventoryOf(v, new Map(read));
+}
+
+/**
+ * The planner's inventory from node inventories already read: free space less what other volumes
+ * of this process have planned, plus `credit` (bytes per "node|device" this volume's own cut
+ * operation took, which the plan may use again).
+ */
+export function plannerInventoryOf(
+  v: VolumeInputs,
+  inventories: ReadonlyMap<string, node.NodeInventory>,
+  credit: ReadonlyMap<string, number> = new Map(),
+  reservationKey: string = v.name,
+): Inventory {
+  const nodes = v.topology.map((n) => {
+    const inv = inventories.get(n.manageAddress);
+    if (!inv) throw new Error(`volume ${v.name}: node ${n.manageAddress} was not read`);
+    return {
+      manage: n.manageAddress,
+      storage: n.storageAddress,
+      zone: n.zone,
+      tags: n.tags,
+      devices: n.devices.map((d) => {
+        const name = vgName(v.cluster.clusterId, d.path);
+        const vg = inv.vgs.find((g) => g.name === name);
+        const pv = inv.pvs.find((p) => p.vg === name);
+        const size = inv.deviceSizes[d.path] || pv?.deviceBytes || 0;
+        const spare = inv.lvs.find(
+          (l) => l.vg === name && l.name.replace(/^\[|\]$/g, "") === "lvol0_pmspare",
+        );
+        const key = `${n.manageAddress}|${d.path}`;
+        const free = (vg ? vg.freeBytes : usableDeviceSize(size)) + (credit.get(key) ?? 0);
+        return {
+          name: d.path,
+          size,
+          free: Math.max(0, free - reservedByOthers(reservationKey, key)),
+          tags: d.tags,
+          spare: spare?.sizeBytes ?? 0,
+        };
+      }),
+    };
+  });
   return { clusters: [{ id: v.cluster.clusterId, nodes }] };
 }

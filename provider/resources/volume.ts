@@ -1,9 +1,12 @@
 // Volume: a Gluster volume whose bricks are LVM thin volumes. `check` plans the bricks into
 // the inputs (so preview shows them); create/update make exactly that plan; read finds drift.
+// Every operation starts from what the nodes hold for this resource (volume-survey.ts): a name
+// used by anyone else is refused, and an operation cut at any step is finished by the next run.
 import { ValidationError } from "../core/errors";
 import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
-import { release, reserve } from "./context";
+import { claimVolumeName, release, reserve } from "./context";
+import { plannerInventoryOf } from "./devices";
 import {
   type CheckFailure,
   containsUnknown,
@@ -15,6 +18,15 @@ import {
 } from "./handler";
 import * as ops from "./ops";
 import { capacityOf, plan, requestOf } from "./volume-plan";
+import {
+  type VolumeSurvey,
+  attachedUnrecorded,
+  claimOf,
+  creditsOf,
+  leftovers,
+  nameTakenReason,
+  surveyVolume,
+} from "./volume-survey";
 
 function parse(inputs: Inputs): VolumeInputs {
   return volumeInputsSchema.parse(withoutEngineKeys(inputs));
@@ -26,6 +38,43 @@ function fail(property: string, reason: string): { failures: CheckFailure[] } {
   return { failures: [{ property, reason }] };
 }
 
+/** The key this volume's planned-but-not-made space is reserved under in this process. */
+const reservationKey = (v: VolumeInputs) => `${v.cluster.clusterId}/${v.name}`;
+
+function renameRefusal(from: string, to: string): string {
+  return (
+    `name: volume ${from} cannot be renamed to ${to}: Gluster cannot rename a volume, and replacing it ` +
+    `would delete its data. Keep name "${from}" (set \`name\` explicitly if you renamed the resource), or ` +
+    `declare a new Volume with the new name and copy the data.`
+  );
+}
+
+/** Bricks that stay as they are: recorded in state, or already added to the live volume by a cut expansion. */
+function fixedBricks(survey: VolumeSurvey, recorded: Brick[]): Brick[] {
+  return [...recorded, ...attachedUnrecorded(survey, recorded)].sort(
+    (a, b) => a.set - b.set || a.index - b.index,
+  );
+}
+
+/**
+ * The plan from what the nodes hold: fixed bricks stay, and the space this resource's own cut
+ * operation took is given back, so the plan it was making comes out again (the planner is
+ * deterministic) and the bricks already made are reused rather than orphaned.
+ */
+function planFrom(v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[] {
+  const size = parseSize(v.size, "size");
+  if (fixed.length > 0 && capacityOf(fixed, requestOf(v)) >= size) return fixed;
+  const inventory = plannerInventoryOf(v, survey.inventories, creditsOf(survey, fixed), reservationKey(v));
+  const planned = plan(v, inventory, fixed.length > 0 ? fixed : undefined);
+  if (!planned.ok)
+    throw new ValidationError(
+      "size",
+      v.size,
+      `a size that fits: cannot place volume ${v.name}: ${planned.error}`,
+    );
+  return planned.bricks;
+}
+
 export const volumeHandler: Handler = {
   async check(olds, news) {
     if (containsUnknown(news)) {
@@ -35,12 +84,29 @@ export const volumeHandler: Handler = {
     }
     const result = validate(volumeInputsSchema, withoutEngineKeys(news));
     if (!result.ok) return { failures: result.failures };
-    const v = result.value;
+    const previous =
+      olds.name !== undefined ? parse({ ...olds, size: olds.size ?? result.value.size }) : undefined;
+    if (previous && previous.name !== result.value.name)
+      return fail("name", renameRefusal(previous.name, result.value.name));
+    // A resource keeps the owner it was made with, so renaming a stack never disowns its volumes.
+    const v: VolumeInputs = { ...result.value, owner: previous?.owner ?? result.value.owner };
+    if (v.owner === undefined)
+      return fail(
+        "owner",
+        "owner: missing: the Volume's owner (project/stack/resource) marks what it makes; the SDK's Volume sets it, " +
+          "set it when calling the provider directly",
+      );
+    const rival = claimVolumeName(v.cluster.clusterId, v.name, v.owner);
+    if (rival !== undefined)
+      return fail(
+        "name",
+        `name: two Volume resources claim volume name ${v.name} on cluster ${v.cluster.clusterId}: ` +
+          `${rival} and ${v.owner}. Give one of them another \`name\`.`,
+      );
     let size: number;
-    let request;
     try {
       size = parseSize(v.size, "size");
-      request = requestOf(v);
+      requestOf(v); // validates durability and sizes against the cluster's policy
     } catch (err) {
       if (err instanceof ValidationError) {
         // The planner names durability fields as its request does; say them as the user wrote them.
@@ -51,9 +117,7 @@ export const volumeHandler: Handler = {
       }
       throw err;
     }
-    const previous = olds.name !== undefined ? parse({ ...olds, size: olds.size ?? v.size }) : undefined;
-    const existing = previous && previous.name === v.name ? previous.bricks : undefined;
-    if (previous && previous.name === v.name) {
+    if (previous) {
       const before = parseSize(previous.size, "size");
       if (size < before)
         return fail(
@@ -68,19 +132,36 @@ export const volumeHandler: Handler = {
             `${JSON.stringify(v.durability)} in place. Create a new volume with the new durability and copy the data.`,
         );
     }
-    if (existing && existing.length > 0 && capacityOf(existing, request) >= size) {
-      return { inputs: { ...news, ...v, bricks: existing } }; // nothing to plan: the bricks stay
+    // Read (never change) the nodes: who holds the name, and what a cut operation left.
+    const survey = await surveyVolume(v);
+    if (!previous) {
+      const taken = nameTakenReason(v, survey);
+      if (taken) return fail("name", `name: ${taken}`);
+    } else {
+      const claim = claimOf(v, survey);
+      if (claim.kind === "foreign")
+        return fail(
+          "name",
+          `name: volume ${v.name} now belongs to ${claim.who}; this resource will not change it`,
+        );
     }
-    const inventory = await ops.plannerInventory(v);
-    const planned = plan(v, inventory, existing);
-    if (!planned.ok) return fail("size", `size: cannot place volume ${v.name}: ${planned.error}`);
-    reserve(v.name, reservationOf(planned.bricks, existing ?? []));
-    return { inputs: { ...news, ...v, bricks: planned.bricks } };
+    const fixed = fixedBricks(survey, previous?.bricks ?? []);
+    let bricks: Brick[];
+    try {
+      bricks = planFrom(v, survey, fixed);
+    } catch (err) {
+      if (err instanceof ValidationError && err.field === "size") return fail("size", `size: ${err.message}`);
+      throw err;
+    }
+    reserve(reservationKey(v), reservationOf(bricks, fixed));
+    return { inputs: { ...news, ...v, bricks } };
   },
 
   async diff(_id, olds, news) {
-    if (olds.name !== news.name) return { replaces: ["name"], deleteBeforeReplace: true };
-    const relevant = ["size", "bricks", "options", "gid", "snapshotFactor", "durability"];
+    if (olds.name !== news.name)
+      // check refuses a rename; never turn one into a replacement, which would delete the data.
+      throw new Error(renameRefusal(String(olds.name), String(news.name)));
+    const relevant = ["size", "bricks", "options", "gid", "snapshotFactor", "durability", "owner"];
     const changed = relevant.some((k) => !sameValue(olds[k], news[k]));
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
     if (changed) return {};
@@ -92,31 +173,46 @@ export const volumeHandler: Handler = {
 
   async create(raw) {
     const v = parse(raw);
-    const bricks = v.bricks ?? (await planNow(v));
+    if (v.owner === undefined) throw new Error(`volume ${v.name}: owner missing; nothing was changed`);
+    // Re-check right before making anything; an unreadable node or glusterd fails closed.
+    const survey = await surveyVolume(v);
+    const taken = nameTakenReason(v, survey);
+    if (taken) throw new Error(`volume.create: ${taken}. Nothing was changed.`);
+    const bricks = v.bricks ?? planFrom(v, survey, fixedBricks(survey, []));
     const made = { ...v, bricks };
     try {
+      const stale = leftovers(survey, bricks);
+      if (stale.length > 0) await ops.destroyOwned(made, stale);
       await ops.createBricks(made, bricks);
       await ops.createVolume(made, bricks);
     } catch (err) {
-      await ops.cleanupFailedCreate(made, bricks, err);
+      await ops.cleanupFailedCreate(made, err);
       throw err;
     }
-    release(v.name);
+    release(reservationKey(v));
     const outs = await ops.volumeOutputs(made);
     return { id: v.name, outs: { ...withoutEngineKeys(raw), bricks, ...outs } };
   },
 
   async read(id, props) {
     const v = parse(props);
-    const live = await ops.readVolume(v);
+    const survey = await surveyVolume(v, true);
+    if (!survey.volumesKnown)
+      throw new Error(
+        `volume ${v.name}: cannot read it: glusterd answered on no node` +
+          (survey.unreachable.length > 0 ? ` (unreachable: ${survey.unreachable.join(", ")})` : ""),
+      );
+    const live = survey.live;
     if (!live) return {}; // deleted outside Pulumi: refresh drops it from state
     const options = { ...v.options };
     for (const key of Object.keys(options)) {
       if (live.options[key] === undefined) delete options[key];
       else options[key] = live.options[key]!;
     }
-    const liveBricks = new Set(live.bricks);
-    const bricks = (v.bricks ?? []).filter((b) => liveBricks.has(`${b.storage}:${b.path}`));
+    const liveBricks = new Set(live.bricks.map((b) => b.spec));
+    const recorded = (v.bricks ?? []).filter((b) => liveBricks.has(`${b.storage}:${b.path}`));
+    // Bricks a cut expansion added to the volume are recorded too, so refresh repairs state.
+    const bricks = fixedBricks(survey, recorded);
     const outs = { ...props, options, bricks, volumeId: live.id, status: live.status };
     const inputs = Object.fromEntries(
       Object.entries(withoutEngineKeys(outs)).filter(([k]) => !outputKeys.includes(k)),
@@ -127,19 +223,31 @@ export const volumeHandler: Handler = {
   async update(_id, olds, news) {
     const before = parse(olds);
     const after = parse(news);
-    const bricks = after.bricks ?? (await planNow(after, before.bricks));
+    const survey = await surveyVolume(after);
+    const claim = claimOf(after, survey);
+    if (claim.kind === "foreign")
+      throw new Error(`volume ${after.name} now belongs to ${claim.who}; nothing was changed`);
+    if (!survey.live)
+      throw new Error(
+        `volume ${after.name} does not exist on the cluster: run \`pulumi refresh\`; nothing was changed`,
+      );
+    const fixed = fixedBricks(survey, before.bricks ?? []);
+    const bricks = after.bricks ?? planFrom(after, survey, fixed);
     const next = { ...after, bricks };
-    const oldById = new Map((before.bricks ?? []).map((b) => [b.id, b]));
-    const added = bricks.filter((b) => !oldById.has(b.id));
-    const grown = bricks.filter((b) => (oldById.get(b.id)?.size ?? b.size) < b.size);
+    // Bricks a cut operation made that this plan does not use go first (they free the space).
+    const stale = leftovers(survey, bricks);
+    if (stale.length > 0) await ops.destroyOwned(next, stale);
+    const fixedById = new Map(fixed.map((b) => [b.id, b]));
+    const added = bricks.filter((b) => !fixedById.has(b.id));
+    const grown = bricks.filter((b) => (fixedById.get(b.id)?.size ?? b.size) < b.size);
     if (grown.length > 0) await ops.growBricks(next, grown);
-    if (added.length > 0) {
-      await ops.createBricks(next, added);
-      await ops.expandVolume(next, added);
-    }
+    if (added.length > 0) await ops.createBricks(next, added);
+    if (bricks.length > survey.live.brickCount) await ops.expandVolume(next, added);
+    else await ops.rebalanceIfPending(next, survey.live);
+    await ops.claimOwnership(next, survey.live);
     await ops.updateOptions(next, before.options, after.options);
     await ops.ensureStarted(next);
-    release(after.name);
+    release(reservationKey(after));
     const outs = await ops.volumeOutputs(next);
     return { outs: { ...withoutEngineKeys(news), bricks, ...outs } };
   },
@@ -148,12 +256,6 @@ export const volumeHandler: Handler = {
     await ops.deleteVolume(parse(props));
   },
 };
-
-async function planNow(v: VolumeInputs, existing?: Brick[]): Promise<Brick[]> {
-  const planned = plan(v, await ops.plannerInventory(v), existing);
-  if (!planned.ok) throw new Error(`cannot place volume ${v.name}: ${planned.error}`);
-  return planned.bricks;
-}
 
 /** Bytes each new brick takes from its device, keyed "node|device". */
 function reservationOf(bricks: Brick[], existing: Brick[]): Map<string, number> {

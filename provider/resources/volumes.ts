@@ -1,10 +1,13 @@
 // The Gluster volume itself: create from the planned brick order, options, start, expand with
 // rebalance, read back, stop and delete, through provider/node's volume operations. All run on
 // the node of the first brick (any pool member would do); each converges when re-run.
+import type { RemoteError } from "../core/errors";
 import type { Brick, VolumeInputs } from "../core/model";
+import { OWNER_OPTION } from "../core/names";
 import * as node from "../node";
-import { brickTargets, destroyBricks, destroyUnrecorded } from "./bricks";
+import { brickTargets, destroyOwned, destroyRecorded } from "./bricks";
 import { executorFor, requireReachable, type Target } from "./remote";
+import { surveyVolume } from "./volume-survey";
 
 /** The volume as Gluster reports it (bricks as `host:path`). */
 export interface LiveVolume {
@@ -39,15 +42,40 @@ function home(v: VolumeInputs, bricks: Brick[] = v.bricks ?? []): Target {
   return v.topology.find((n) => n.manageAddress === first?.node) ?? v.topology[0]!;
 }
 
-const ids = (v: VolumeInputs) => ({ cluster: v.cluster.clusterId, name: v.name });
+const ids = (v: VolumeInputs): node.VolumeRef => ({
+  cluster: v.cluster.clusterId,
+  name: v.name,
+  ...(v.owner !== undefined ? { owner: v.owner } : {}),
+});
 
 export async function createVolume(v: VolumeInputs, bricks: Brick[]): Promise<void> {
   await node.createVolume(executorFor(home(v, bricks)), {
     ...ids(v),
     layout: layoutOf(v),
     bricks: planned(bricks),
-    options: v.options,
+    // A new volume needs no rebalance: the mark says its bricks are balanced, so a later
+    // expansion whose rebalance was cut is told apart by the mark lagging the brick count.
+    options: { ...v.options, [node.REBALANCED_OPTION]: String(bricks.length) },
   });
+}
+
+/** Finishes a rebalance a cut expansion left pending (the mark lags the brick count). */
+export async function rebalanceIfPending(
+  v: VolumeInputs,
+  live: node.GlusterVolumeInfo | undefined,
+): Promise<void> {
+  const mark = live?.options[node.REBALANCED_OPTION];
+  if (!live || mark === undefined || mark === String(live.brickCount)) return;
+  await node.rebalance(executorFor(home(v)), ids(v));
+}
+
+/** Marks a volume this resource holds without an owner marker (made before owner markers) as its own. */
+export async function claimOwnership(
+  v: VolumeInputs,
+  live: node.GlusterVolumeInfo | undefined,
+): Promise<void> {
+  if (!live || v.owner === undefined || live.options[OWNER_OPTION]) return;
+  await node.setOptions(executorFor(home(v)), { ...ids(v), options: { [OWNER_OPTION]: v.owner } });
 }
 
 /** Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances to completion. */
@@ -109,23 +137,49 @@ export async function volumeOutputs(v: VolumeInputs): Promise<Record<string, unk
   };
 }
 
+/**
+ * Deletes the volume this resource holds (marked for it, or unmarked and in its state), then its
+ * recorded bricks and any brick tagged for it that no volume uses (from a cut expansion).
+ */
 export async function deleteVolume(v: VolumeInputs): Promise<void> {
   const bricks = v.bricks ?? [];
   await requireReachable(brickTargets(v, bricks), `deleting volume ${v.name}`);
-  // The volume is in this stack's state (created or imported by it): delete it even without our marker.
   await node.deleteVolume(executorFor(home(v)), { ...ids(v), adopt: true });
-  await destroyBricks(v, bricks);
-  // Bricks a failed expansion made but never recorded are found by their tags and removed too.
-  await destroyUnrecorded(v);
+  const survey = await surveyVolume(v, true);
+  await destroyRecorded(v, bricks, survey);
+  const recorded = new Set(bricks.map((b) => `${b.node}|${b.device}|${b.id}`));
+  await destroyOwned(
+    v,
+    survey.owned.filter(
+      (o) => !o.attached && !recorded.has(`${o.brick.node}|${o.brick.device}|${o.brick.id}`),
+    ),
+  );
 }
 
-/** After a failed create: remove what was made, collecting (not hiding) cleanup failures. */
-export async function cleanupFailedCreate(v: VolumeInputs, bricks: Brick[], cause: unknown): Promise<void> {
+/**
+ * After a failed create: removes only what this resource made. The volume goes only if it
+ * carries this resource's owner marker; bricks only if tagged for this resource and used by no
+ * volume. Cleanup failures are added to the error (the next `up` finishes from the nodes).
+ */
+export async function cleanupFailedCreate(v: VolumeInputs, cause: unknown): Promise<void> {
+  const notes: string[] = [];
   try {
-    await deleteVolume({ ...v, bricks });
-  } catch (cleanup) {
-    const why = cleanup instanceof Error ? cleanup.message : String(cleanup);
-    if (cause instanceof Error)
-      cause.message += `\n(cleanup after the failure also failed: ${why}; run \`pulumi up\` again to converge)`;
+    await node.deleteVolume(executorFor(home(v)), { ...ids(v), ownedOnly: true });
+  } catch (err) {
+    // A refusal (not ours, or unmarked) means there is nothing of ours to delete.
+    const refused = (err as Partial<RemoteError>).exitCode === node.EXIT_REFUSED;
+    if (!refused) notes.push(err instanceof Error ? err.message : String(err));
   }
+  try {
+    const survey = await surveyVolume(v, true);
+    await destroyOwned(
+      v,
+      survey.owned.filter((o) => !o.attached),
+    );
+    if (survey.unreachable.length > 0) notes.push(`could not read ${survey.unreachable.join(", ")}`);
+  } catch (err) {
+    notes.push(err instanceof Error ? err.message : String(err));
+  }
+  if (notes.length > 0 && cause instanceof Error)
+    cause.message += `\n(cleanup after the failure was not complete: ${notes.join("; ")}; run \`pulumi up\` again to finish)`;
 }

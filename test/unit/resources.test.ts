@@ -25,6 +25,7 @@ const volume = (over: Record<string, unknown> = {}) => ({
   cluster,
   topology,
   name: "data",
+  owner: "proj/dev/data",
   size: "2Gi",
   durability: { type: "replicate", replica: 3 },
   ...over,
@@ -89,10 +90,23 @@ describe("Volume check", () => {
     expect(r.failures?.[0]?.property).toBe("durability");
   });
 
-  test("keeps the existing bricks when they already give the size (no node is asked)", async () => {
+  test("refuses a rename in preview, with the reason (Gluster cannot rename a volume)", async () => {
     const olds = volume({ bricks: threeBricks });
-    const r = await handlers.volume.check(olds, volume());
-    expect(r.inputs?.bricks).toEqual(threeBricks);
+    const r = await handlers.volume.check(olds, volume({ name: "other" }));
+    expect(r.failures).toEqual([
+      {
+        property: "name",
+        reason: expect.stringMatching(
+          /volume data cannot be renamed to other: Gluster cannot rename a volume/,
+        ),
+      },
+    ]);
+  });
+
+  test("refuses a Volume without an owner before anything runs", async () => {
+    const { owner: _o, ...rest } = volume();
+    const r = await handlers.volume.check({}, rest);
+    expect(r.failures?.[0]?.property).toBe("owner");
   });
 
   test("plans nothing from guesses while an input is unknown", async () => {
@@ -117,10 +131,10 @@ describe("diffs", () => {
     const news = volume({ size: "4Gi", bricks: [...threeBricks, brick(1, 0), brick(1, 1), brick(1, 2)] });
     expect(await handlers.volume.diff("data", olds, news)).toEqual({});
   });
-  test("renaming a volume replaces it", async () => {
-    expect(await handlers.volume.diff("data", volume(), volume({ name: "other" }))).toMatchObject({
-      replaces: ["name"],
-    });
+  test("a rename never becomes a replacement (which would delete the data)", async () => {
+    await expect(handlers.volume.diff("data", volume(), volume({ name: "other" }))).rejects.toThrow(
+      /Gluster cannot rename a volume/,
+    );
   });
   test("a Node whose earlier members changed needs nothing", async () => {
     const node = {

@@ -1,0 +1,366 @@
+// The Volume handler's life cycle against a recording fake of the nodes (test/support/fake-cluster):
+// ownership (a failed operation touches only what this resource made), name collisions refused in
+// preview, and convergence of create, expand and delete after a cut at every step.
+import { MANAGED_OPTION, OWNER_OPTION } from "../../provider/core/names";
+import type * as resources from "../../provider/resources";
+import type { Inputs } from "../../provider/resources/handler";
+import { FakeCluster, type Fault } from "../support/fake-cluster";
+
+const mockHolder: { cluster?: FakeCluster } = {};
+
+jest.mock("../../provider/node", () => {
+  const actual = jest.requireActual("../../provider/node");
+  const forward =
+    (name: string) =>
+    (...args: unknown[]) =>
+      (mockHolder.cluster!.operations() as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+  return {
+    ...actual,
+    ...Object.fromEntries(
+      [
+        "createBrick",
+        "growBrick",
+        "destroyBrick",
+        "createVolume",
+        "addBricks",
+        "rebalance",
+        "setOptions",
+        "resetOptions",
+        "startVolume",
+        "deleteVolume",
+        "readVolume",
+        "readInventory",
+      ].map((n) => [n, forward(n)]),
+    ),
+  };
+});
+
+jest.mock("../../provider/resources/remote", () => ({
+  executorFor: (t: { manageAddress: string }) => ({
+    host: t.manageAddress,
+    run: async () => ({ code: 0, stdout: "@@done\n", stderr: "", durationMs: 0 }),
+  }),
+  requireReachable: async () => undefined,
+}));
+
+const GiB = 1024 ** 3;
+const hosts = [1, 2, 3, 4].map((i) => ({
+  manage: `10.0.0.${i}`,
+  storage: `gfs-${i}`,
+  devices: { "/dev/vdb": 20 * GiB, "/dev/vdc": 20 * GiB },
+}));
+const topology = hosts.map((h, i) => ({
+  manageAddress: h.manage,
+  storageAddress: h.storage,
+  zone: i + 1,
+  tags: {},
+  connection: { host: h.manage, user: "root" },
+  devices: Object.keys(h.devices).map((path) => ({ path, tags: {} })),
+}));
+const cluster = {
+  clusterId: "lab",
+  zoneChecking: "strict",
+  brickRoot: "/var/lib/glusterfs-bricks",
+  expandMode: "add-sets",
+};
+const volume = (over: Record<string, unknown> = {}): Inputs => ({
+  __provider: "serialized",
+  cluster,
+  topology,
+  name: "data",
+  owner: "proj/dev/data",
+  size: "2Gi",
+  durability: { type: "replicate", replica: 3 },
+  options: {},
+  ...over,
+});
+
+let handlers: typeof resources.handlers;
+
+/** A new provider process: what one process remembers (name claims, reservations) starts empty. */
+function newProcess(): void {
+  jest.resetModules();
+  // A fresh module registry is a fresh process; `import()` would not give one synchronously.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  handlers = (require("../../provider/resources") as typeof resources).handlers;
+}
+
+function fresh(): FakeCluster {
+  const c = new FakeCluster("lab", hosts);
+  mockHolder.cluster = c;
+  newProcess();
+  return c;
+}
+
+/** A volume somebody made by hand: plain directories as bricks, no markers, a file in it. */
+function handMadeOmega(c: FakeCluster): void {
+  for (const n of c.nodes.slice(0, 3)) n.dirs.push("/srv/omega/brick");
+  c.volumes.set("omega", {
+    name: "omega",
+    id: "hand",
+    status: "Started",
+    bricks: c.nodes.slice(0, 3).map((n) => `${n.storage}:/srv/omega/brick`),
+    options: { "performance.cache-size": "64MB" },
+    setSize: 3,
+  });
+}
+
+/** A volume another stack made with this provider on this cluster: tagged LVs, mounts, fstab, markers. */
+async function otherStacksOmega(c: FakeCluster): Promise<void> {
+  const other = volume({ name: "omega", owner: "proj/other/omega" });
+  const checked = await handlers.volume.check({}, other);
+  expect(checked.failures).toBeUndefined();
+  await handlers.volume.create(checked.inputs!);
+  c.calls.length = 0;
+  newProcess(); // this stack runs in a process of its own
+}
+
+/** The plan check makes for `inputs` on an empty copy of the cluster (what preview showed before omega appeared). */
+async function planOnEmpty(inputs: Inputs): Promise<Inputs> {
+  const saved = mockHolder.cluster;
+  fresh();
+  const r = await handlers.volume.check({}, inputs);
+  mockHolder.cluster = saved;
+  expect(r.failures).toBeUndefined();
+  return r.inputs!;
+}
+
+function omegaState(c: FakeCluster): unknown {
+  const s = c.snapshot() as {
+    nodes: {
+      lvs: { name: string }[];
+      mounts: Record<string, string>;
+      fstab: Record<string, string>;
+      dirs: string[];
+    }[];
+    volumes: { name: string }[];
+  };
+  return {
+    volumes: s.volumes.filter((v) => v.name === "omega"),
+    nodes: s.nodes.map((n) => ({
+      lvs: n.lvs.filter((l) => l.name.includes("omega")),
+      mounts: Object.entries(n.mounts).filter(([m]) => m.includes("omega")),
+      fstab: Object.entries(n.fstab).filter(([m]) => m.includes("omega")),
+      dirs: n.dirs,
+    })),
+  };
+}
+
+describe("ownership: a failed create never touches a volume that is not this resource's", () => {
+  test.each([
+    [
+      "made by hand",
+      handMadeOmega,
+      /not made by pulumi-glusterfs \(by hand or Heketi\): import it or choose another name/,
+    ],
+    ["made by another stack", otherStacksOmega, /belongs to Volume resource proj\/other\/omega/],
+  ])(
+    "a volume omega %s survives, and preview refuses the name naming its owner",
+    async (_what, make, owner) => {
+      const c = fresh();
+      await make(c);
+      const before = omegaState(c);
+      const news = volume({ name: "omega", owner: "proj/dev/omega" });
+
+      const checked = await handlers.volume.check({}, news);
+      expect(checked.failures).toEqual([{ property: "name", reason: expect.stringMatching(owner) }]);
+
+      // Even when preview ran before omega appeared, `up` re-checks and its cleanup leaves omega alone.
+      const planned = await planOnEmpty(news);
+      await expect(handlers.volume.create(planned)).rejects.toThrow();
+      expect(omegaState(c)).toEqual(before);
+      expect(c.calls.filter((k) => k.outcome === "ok" && k.what.includes("omega"))).toEqual([]);
+    },
+  );
+
+  test("omega appearing between the re-check and 'volume create': cleanup removes only our bricks", async () => {
+    const c = fresh();
+    const news = volume({ name: "omega", owner: "proj/dev/omega" });
+    const planned = await planOnEmpty(news);
+    const create = c.createVolume;
+    c.createVolume = async (exec, spec) => {
+      if (!c.volumes.has("omega")) handMadeOmega(c);
+      return create(exec, spec);
+    };
+    const empty = c.snapshot();
+    await expect(handlers.volume.create(planned)).rejects.toThrow(/omega/);
+    c.createVolume = create;
+    const after = c.snapshot() as {
+      volumes: unknown[];
+      nodes: { lvs: unknown[]; mounts: object; fstab: object }[];
+    };
+    expect(c.volumes.get("omega")?.id).toBe("hand");
+    expect(after.nodes.map((n) => [n.lvs, n.mounts, n.fstab])).toEqual(
+      (empty as typeof after).nodes.map((n) => [n.lvs, n.mounts, n.fstab]),
+    );
+  });
+});
+
+describe("names: refused in preview", () => {
+  test("two Volume resources of one program claiming one name are refused, naming both", async () => {
+    fresh();
+    const a = await handlers.volume.check({}, volume({ owner: "proj/dev/a" }));
+    expect(a.failures).toBeUndefined();
+    const b = await handlers.volume.check({}, volume({ owner: "proj/dev/b" }));
+    expect(b.failures).toEqual([
+      {
+        property: "name",
+        reason: expect.stringMatching(
+          /two Volume resources claim volume name data on cluster lab: proj\/dev\/a and proj\/dev\/b/,
+        ),
+      },
+    ]);
+  });
+
+  test("a rename is refused with the reason, never turned into a replacement", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    const r = await handlers.volume.check(made, volume({ name: "other" }));
+    expect(r.failures).toEqual([
+      {
+        property: "name",
+        reason: expect.stringMatching(/cannot be renamed to other: Gluster cannot rename a volume/),
+      },
+    ]);
+    await expect(handlers.volume.diff("data", made, { ...made, name: "other" })).rejects.toThrow(
+      /cannot rename/,
+    );
+  });
+
+  test("a volume of this cluster made before owner markers is not taken over by a new resource", async () => {
+    const c = fresh();
+    await up(c, undefined, volume());
+    delete c.volumes.get("data")!.options[OWNER_OPTION];
+    for (const n of c.nodes) for (const l of n.lvs) delete l.tags["glusterfs.owner"];
+    newProcess();
+    const r = await handlers.volume.check({}, volume({ owner: "proj/other/data" }));
+    expect(r.failures?.[0]?.reason).toMatch(
+      /by a version that recorded no owner.*import it or choose another name/,
+    );
+    expect(c.volumes.get("data")!.options[MANAGED_OPTION]).toBe("lab");
+  });
+
+  test("no glusterd answering means the name is not known to be free: refused (fail closed)", async () => {
+    const c = fresh();
+    c.glusterdDown = true;
+    const r = await handlers.volume.check({}, volume());
+    expect(r.failures?.[0]?.reason).toMatch(/cannot tell whether volume name data is free/);
+    c.glusterdDown = false;
+    const planned = (await handlers.volume.check({}, volume())).inputs!;
+    c.glusterdDown = true;
+    await expect(handlers.volume.create(planned)).rejects.toThrow(/cannot tell whether/);
+    expect(c.calls).toEqual([]);
+  });
+});
+
+/** One `pulumi up` of this Volume in its own process: check, then create or diff and update. */
+async function up(_c: FakeCluster, olds: Inputs | undefined, news: Inputs): Promise<Inputs> {
+  newProcess();
+  const checked = await handlers.volume.check(olds ?? {}, news);
+  if (checked.failures) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+  if (!olds) return (await handlers.volume.create(checked.inputs!)).outs;
+  const d = await handlers.volume.diff("id", olds, checked.inputs!);
+  if (d.changes === false) return olds;
+  return (await handlers.volume.update("id", olds, checked.inputs!)).outs;
+}
+
+async function refresh(state: Inputs): Promise<Inputs> {
+  newProcess();
+  const r = await handlers.volume.read("id", state);
+  return r.props ?? state;
+}
+
+interface Scenario {
+  /** The state before the operation (undefined: nothing yet). */
+  setup: (c: FakeCluster) => Promise<Inputs | undefined>;
+  /** The operation; returns the new state (undefined after a delete). */
+  run: (c: FakeCluster, state: Inputs | undefined) => Promise<Inputs | undefined>;
+}
+
+const scenarios: Record<string, Scenario> = {
+  create: {
+    setup: async () => undefined,
+    run: (c, state) => up(c, state, volume({ size: "4Gi" })),
+  },
+  "expand by add-sets": {
+    setup: (c) => up(c, undefined, volume()),
+    run: (c, state) => up(c, state, volume({ size: "4Gi" })),
+  },
+  "expand by grow": {
+    setup: (c) => up(c, undefined, volume({ expandMode: "grow" })),
+    run: (c, state) => up(c, state, volume({ size: "17Gi", expandMode: "grow" })),
+  },
+  delete: {
+    setup: (c) => up(c, undefined, volume({ size: "4Gi" })),
+    run: async (_c, state) => {
+      newProcess();
+      await handlers.volume.delete("id", state!);
+      return undefined;
+    },
+  },
+};
+
+describe.each(Object.entries(scenarios))("convergence: %s cut at every step", (_name, scenario) => {
+  async function reference(): Promise<{ end: unknown; steps: number }> {
+    const c = fresh();
+    const state = await scenario.setup(c);
+    c.calls.length = 0;
+    c.arm(undefined);
+    await scenario.run(c, state);
+    return { end: c.snapshot(), steps: c.calls.length };
+  }
+
+  // "inside": cut within 'volume create', between making the volume and marking it (create only).
+  const modes: (Fault["mode"] | "inside")[] = [
+    "before",
+    "after",
+    "rest",
+    ...(_name === "create" ? ["inside" as const] : []),
+  ];
+  test.each(modes)("cut %s step N, then the next run converges to the same end state", async (mode) => {
+    const { end, steps } = await reference();
+    expect(steps).toBeGreaterThan(1);
+    for (let at = 1; at <= steps; at++) {
+      for (const refreshFirst of [false, true]) {
+        const c = fresh();
+        let state = await scenario.setup(c);
+        c.arm(mode === "inside" ? { at, mode: "after" } : { at, mode });
+        c.cutInsideCreate = mode === "inside";
+        let failed = false;
+        try {
+          state = await scenario.run(c, state);
+        } catch {
+          failed = true; // Pulumi keeps the state it had
+        }
+        c.arm(undefined);
+        c.cutInsideCreate = false;
+        if (failed && refreshFirst && state) state = await refresh(state);
+        await scenario.run(c, state);
+        const label = `${mode} at step ${at}${refreshFirst ? " (refreshed)" : ""}`;
+        expect({ label, end: c.snapshot() }).toEqual({ label, end });
+      }
+    }
+  });
+});
+
+describe("check", () => {
+  test("keeps the existing bricks when they already give the size", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    newProcess();
+    const r = await handlers.volume.check(made, volume());
+    expect(r.inputs?.bricks).toEqual(made.bricks);
+    expect(await handlers.volume.diff("data", made, r.inputs!)).toEqual({ changes: false });
+  });
+
+  test("refresh records bricks a cut expansion added to the volume", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.arm({ at: 4, mode: "after" }); // cut right after 'volume add-brick'
+    await expect(up(c, made, volume({ size: "4Gi" }))).rejects.toThrow(/connection lost after step 4/);
+    c.arm(undefined);
+    const refreshed = await refresh(made);
+    expect((refreshed.bricks as unknown[]).length).toBe(6);
+    expect(c.volumes.get("data")!.bricks).toHaveLength(6);
+  });
+});
