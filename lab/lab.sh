@@ -404,8 +404,9 @@ cmd_power() {
   case $what in
     off)
       if node_alive "$n"; then
-        qmp "$d/qmp.sock" '{"execute":"quit"}' >/dev/null || true
         local p i; p="$(node_pid "$n")"
+        qmp "$d/qmp.sock" '{"execute":"quit"}' >/dev/null || true
+        # QEMU removes its pidfile as it exits: wait on the pid read before.
         for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
         stop_pidfile "$d/qemu.pid"
       fi

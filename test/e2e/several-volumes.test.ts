@@ -260,7 +260,7 @@ describe("three volumes of different durability in one stack", () => {
     const diff = run(["preview", "--diff"]);
     expectOk(pulumi(stack, ["config", "set", "dispersedSize", "6Gi"], { outsideLab: true }));
     const exported = expectOk(pulumi(stack, ["stack", "export"], { outsideLab: true })).stdout;
-    expect(exported).toContain("glusterfs:index:Volume"); // the export is the real state
+    expect(exported).toContain("glusterfs:Volume"); // the export is the real state
     const places: Record<string, string> = {
       "stack export": exported,
       "preview --diff": diff.stdout + diff.stderr,
