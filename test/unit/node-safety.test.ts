@@ -484,3 +484,31 @@ test("temporary files left by a killed step (and the fixed one of earlier versio
     `${ORIGINAL_FSTAB.join("\n")}\n/dev/x /srv/b xfs rw 1 2\n`,
   );
 });
+
+test("a cause the prelude names (node lock) gets its own hint, even over a step's plain-string hint", async () => {
+  const exec = {
+    host: "gluster-1",
+    run: async () => ({
+      code: 1,
+      stdout: "@@cause node-locked\n",
+      stderr: "step x waited 1 s for the node lock",
+      durationMs: 0,
+    }),
+  };
+  const script = new n.ScriptBuilder("peer.detach").build();
+  const err = (await n
+    .runStep(exec, script, "remove the node's bricks from every volume first")
+    .catch((e: unknown) => e)) as RemoteError;
+  expect(err.message).toMatch(
+    /^gluster-1: step peer\.detach exited with code 1\n {2}stderr: step x waited 1 s for the node lock/,
+  );
+  expect(err.hint).toMatch(/holds the node lock/);
+  const plain = (await n
+    .runStep(
+      { ...exec, run: async () => ({ code: 1, stdout: "", stderr: "boom", durationMs: 0 }) },
+      script,
+      "only remedy",
+    )
+    .catch((e: unknown) => e)) as RemoteError;
+  expect(plain.hint).toBe("only remedy");
+});
