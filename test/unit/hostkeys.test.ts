@@ -186,3 +186,32 @@ describe("glusterfs:knownHostsFile", () => {
     expect((err as Error).message).toContain(file);
   });
 });
+
+describe("redaction", () => {
+  test("a failed login names neither the password nor the key, in the error or the debug log", async () => {
+    const log: string[] = [];
+    const pool = new SshPool({
+      hostKeys: new FileHostKeyStore(tmpFile()),
+      dialBackoffMs: 10,
+      log: (l) => log.push(l),
+    });
+    pools.push(pool);
+    const wrong = "wrong-Secret-Passw0rd";
+    const key = ed25519Pair().private;
+    for (const c of [
+      { ...conn, port: a.port, password: wrong, dialErrorLimit: 2 },
+      { ...conn, port: a.port, password: undefined, privateKey: key, privateKeyPassword: wrong },
+      { ...conn, port: a.port, privateKey: `${key}garbage`, dialErrorLimit: 2 },
+    ]) {
+      const err = (await pool
+        .executor(c)
+        .run(script)
+        .catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TransportError);
+      for (const text of [err.message, err.stack ?? "", ...log]) {
+        expect(text).not.toContain(wrong);
+        expect(text).not.toContain(key.split("\n")[1]!);
+      }
+    }
+  });
+});
