@@ -10,7 +10,7 @@ import type { RemoteScript } from "../../provider/core/exec";
 import { configureFromStack } from "../../provider/resources/context";
 import { nodeHandler } from "../../provider/resources/node";
 import { executorFor } from "../../provider/resources/remote";
-import { FileHostKeyStore, HostKeyMismatchError, SshPool, TransportError } from "../../provider/ssh";
+import { FileHostKeyStore, HostKeyMismatchError, SshPool, TransportError, redact } from "../../provider/ssh";
 import { type TestServer, ed25519Pair, startServer } from "../support/ssh-server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -188,6 +188,13 @@ describe("glusterfs:knownHostsFile", () => {
 });
 
 describe("redaction", () => {
+  test("finds a secret also where JSON escaped it", () => {
+    const secret = 'pa"ss\\word';
+    expect(redact(`got ${JSON.stringify({ password: secret })} and ${secret}`, [secret])).toBe(
+      'got {"password":"[redacted]"} and [redacted]',
+    );
+  });
+
   test("a failed login names neither the password nor the key, in the error or the debug log", async () => {
     const log: string[] = [];
     const pool = new SshPool({
