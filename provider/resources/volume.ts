@@ -5,7 +5,7 @@
 import { ValidationError } from "../core/errors";
 import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
-import { claimVolumeName, release, reserve } from "./context";
+import { claimVolumeName, hasLeftovers, noteLeftovers, release, reserve } from "./context";
 import { plannerInventoryOf } from "./devices";
 import {
   type CheckFailure,
@@ -154,6 +154,7 @@ export const volumeHandler: Handler = {
       throw err;
     }
     reserve(reservationKey(v), reservationOf(bricks, fixed));
+    noteLeftovers(reservationKey(v), leftovers(survey, bricks).length > 0);
     return { inputs: { ...news, ...v, bricks } };
   },
 
@@ -165,6 +166,9 @@ export const volumeHandler: Handler = {
     const changed = relevant.some((k) => !sameValue(olds[k], news[k]));
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
     if (changed) return {};
+    // check found bricks a cut operation left that the plan does not use: `up` removes them.
+    const v = volumeInputsSchema.safeParse(withoutEngineKeys(news));
+    if (v.success && hasLeftovers(reservationKey(v.data))) return { changes: true };
     // Refresh found the volume stopped outside Pulumi: `up` starts it again.
     if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
       return { changes: true };

@@ -364,3 +364,15 @@ describe("check", () => {
     expect(c.volumes.get("data")!.bricks).toHaveLength(6);
   });
 });
+
+test("an expansion cut and then taken back: the next up removes the bricks it made", async () => {
+  const c = fresh();
+  const made = await up(c, undefined, volume());
+  const start = c.snapshot();
+  c.arm({ at: 3, mode: "before" }); // two of the new set's three bricks made
+  await expect(up(c, made, volume({ size: "4Gi" }))).rejects.toThrow(/fault injected at step 3/);
+  c.arm(undefined);
+  expect(c.nodes.flatMap((n) => n.lvs).filter((l) => l.name.includes("s1b"))).toHaveLength(4);
+  await up(c, made, volume()); // the size as it was
+  expect(c.snapshot()).toEqual(start);
+});
