@@ -253,9 +253,9 @@ describe("names: refused in preview", () => {
   });
 });
 
-/** One `pulumi up` of this Volume in its own process: check, then create or diff and update. */
+/** One `pulumi up` of this Volume: check, then create or diff and update. (What one process
+ *  remembers is keyed by volume and owner, so the runs of one resource may share a process.) */
 async function up(_c: FakeCluster, olds: Inputs | undefined, news: Inputs): Promise<Inputs> {
-  newProcess();
   const checked = await handlers.volume.check(olds ?? {}, news);
   if (checked.failures) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   if (!olds) return (await handlers.volume.create(checked.inputs!)).outs;
@@ -265,7 +265,6 @@ async function up(_c: FakeCluster, olds: Inputs | undefined, news: Inputs): Prom
 }
 
 async function refresh(state: Inputs): Promise<Inputs> {
-  newProcess();
   const r = await handlers.volume.read("id", state);
   return r.props ?? state;
 }
@@ -293,7 +292,6 @@ const scenarios: Record<string, Scenario> = {
   delete: {
     setup: (c) => up(c, undefined, volume({ size: "4Gi" })),
     run: async (_c, state) => {
-      newProcess();
       await handlers.volume.delete("id", state!);
       return undefined;
     },
