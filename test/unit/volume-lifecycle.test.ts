@@ -374,3 +374,34 @@ test("an expansion cut and then taken back: the next up removes the bricks it ma
   await up(c, made, volume()); // the size as it was
   expect(c.snapshot()).toEqual(start);
 });
+
+describe("volumes already in state", () => {
+  test("made before owner markers: the next up marks it as this resource's; destroy removes it all", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    // What an earlier version left: no owner marker, no owner tags, no owner in state.
+    delete c.volumes.get("data")!.options[OWNER_OPTION];
+    for (const n of c.nodes) for (const l of n.lvs) delete l.tags["glusterfs.owner"];
+    const { owner: _o, ...legacy } = made;
+    const next = await up(c, legacy, volume());
+    expect(next.owner).toBe("proj/dev/data");
+    expect(c.volumes.get("data")!.options[OWNER_OPTION]).toBe("proj/dev/data");
+    await handlers.volume.delete("data", next);
+    expect(c.volumes.size).toBe(0);
+    expect(c.nodes.flatMap((n) => n.lvs)).toEqual([]);
+  });
+
+  test("marked for another owner since: check and update refuse, delete leaves it", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.volumes.get("data")!.options[OWNER_OPTION] = "proj/other/data";
+    const before = c.snapshot();
+    const r = await handlers.volume.check(made, volume({ size: "4Gi" }));
+    expect(r.failures?.[0]?.reason).toMatch(/now belongs to Volume resource proj\/other\/data/);
+    await expect(handlers.volume.update("data", made, { ...made, size: "4Gi" })).rejects.toThrow(
+      /now belongs to Volume resource proj\/other\/data; nothing was changed/,
+    );
+    await expect(handlers.volume.delete("data", made)).rejects.toThrow(/belongs to proj\/other\/data/);
+    expect(c.snapshot()).toEqual(before);
+  });
+});
