@@ -1,6 +1,7 @@
 // The resource model: zod schemas are the one source of the inputs' and outputs' types.
 // schema.json describes the same properties; test/unit/model-schema.test.ts keeps them in step.
 import { z } from "zod";
+import { HOST_KEY_FORM, parseHostKey } from "./hostkey";
 
 /** Any value that reaches a remote shell is validated by a pattern first (then quoted). */
 const hostPattern = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
@@ -24,6 +25,13 @@ export const volumeNameSchema = z
     "must start with a letter and use letters, digits, '_' and '-' (at most 64 characters)",
   );
 
+/** A pinned host key: refused in preview when malformed, rather than failing every dial. */
+export const hostKeySchema = z.string().superRefine((text, ctx) => {
+  const parsed = parseHostKey(text);
+  if (!parsed.ok)
+    ctx.addIssue({ code: "custom", message: `must be a public host key, ${HOST_KEY_FORM}: ${parsed.error}` });
+});
+
 export const proxyConnectionSchema = z.object({
   host: hostName,
   port: z.number().int().min(1).max(65535).optional(),
@@ -37,7 +45,7 @@ export const proxyConnectionSchema = z.object({
   agentSocketPath: z.string().optional(),
   dialErrorLimit: z.number().int().min(1).max(100).optional(),
   perDialTimeout: z.number().int().min(1).max(600).optional(),
-  hostKey: z.string().optional(),
+  hostKey: hostKeySchema.optional(),
 });
 export const connectionSchema = proxyConnectionSchema.partial({ host: true }).extend({
   sudo: z.boolean().optional(),

@@ -93,26 +93,61 @@ function mkfsArgs(spec: BrickSpec): string[] {
   return args;
 }
 
-/** fstab helpers shared by create and destroy: exact match on the mount point field. */
-const FSTAB = String.raw`fstab_get() { awk -v m="$1" '$1 !~ /^#/ && $2 == m' /etc/fstab; }
-fstab_put() { # fstab_put MOUNT LINE: one line for MOUNT, replaced atomically if different
-  local cur; cur=$(fstab_get "$1")
+/**
+ * Helpers shared by the brick steps. fstab: exact match on the mount point field, outside
+ * comments. Every edit goes through replace_file (atomic, owner and mode kept) and changes only
+ * the lines of the mount point it was given: every other line is copied byte for byte, and a
+ * file without a final newline keeps it that way unless a line is added after its last one.
+ * The values reach awk through its environment (awk -v would expand backslash escapes).
+ */
+const BRICK_HELPERS = String.raw`fstab=/etc/fstab
+fstab_get() { m="$1" awk '$1 !~ /^#/ && $2 == ENVIRON["m"]' "$fstab"; }
+fstab_edit() { # fstab_edit MOUNT [LINE]: drops every line for MOUNT, then appends LINE if given
+  local nl=0 line=
+  [ $# -lt 2 ] || line=$2
+  [ -n "$(tail -c1 "$fstab")" ] || nl=1
+  m="$1" l="$line" nl="$nl" replace_file "$fstab" awk '
+    { if (held) printf "%s\n", prev; held = 0 }
+    $1 !~ /^#/ && $2 == ENVIRON["m"] { next }
+    { prev = $0; held = 1 }
+    END {
+      if (held) printf "%s%s", prev, (ENVIRON["nl"] == 1 ? "\n" : "")
+      if (ENVIRON["l"] != "") { if (held && ENVIRON["nl"] != 1) printf "\n"; printf "%s\n", ENVIRON["l"] }
+    }'
+}
+fstab_put() { # fstab_put MOUNT LINE: exactly one line for MOUNT
+  local cur; cur=$(fstab_get "$1") || fail "cannot read $fstab on $(hostname)"
   [ "$cur" = "$2" ] && return 0
-  cp -p /etc/fstab /etc/fstab.glusterfs-provider.tmp
-  awk -v m="$1" -v l="$2" '$1 !~ /^#/ && $2 == m { next } { print } END { print l }' /etc/fstab > /etc/fstab.glusterfs-provider.tmp
-  mv -f /etc/fstab.glusterfs-provider.tmp /etc/fstab
+  fstab_edit "$1" "$2"
   change "fstab $1"
 }
-fstab_del() { # fstab_del MOUNT: removes every line for MOUNT
-  [ -n "$(fstab_get "$1")" ] || return 0
-  cp -p /etc/fstab /etc/fstab.glusterfs-provider.tmp
-  awk -v m="$1" '$1 !~ /^#/ && $2 == m { next } { print }' /etc/fstab > /etc/fstab.glusterfs-provider.tmp
-  mv -f /etc/fstab.glusterfs-provider.tmp /etc/fstab
+fstab_del() { # fstab_del MOUNT: no line for MOUNT
+  local cur; cur=$(fstab_get "$1") || fail "cannot read $fstab on $(hostname)"
+  [ -n "$cur" ] || return 0
+  fstab_edit "$1"
   change "fstab-remove $1"
 }
 lv_exists() { lvs "$vg/$1" >/dev/null 2>&1; }
 lv_tags() { lvs --noheadings -o lv_tags "$vg/$1" 2>/dev/null | tr -d ' '; }
-lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }`;
+lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }
+# brick_use DIR: whether a Gluster volume lists DIR as a brick of this node: prints "used", "unused"
+# or "unknown: WHY". Only a successful answer from glusterd counts; anything else is unknown, and
+# callers treat unknown as used (a brick is never reset or destroyed on a guess).
+brick_use() {
+  local out why
+  out=$(timeout 120 gluster --mode=script volume info --xml 2>&1) || true
+  if [ "$(printf '%s' "$out" | xml_ret)" != 0 ]; then
+    why=$(printf '%s' "$out" | xml_err)
+    [ -n "$why" ] || why=$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')
+    if ! systemctl is-active --quiet glusterd >/dev/null 2>&1; then
+      echo "unknown: glusterd is not running on $(hostname), so Gluster cannot say whether a volume still uses $1"
+    else
+      echo "unknown: 'gluster volume info' failed on $(hostname) ($(printf '%.300s' "$why")), so Gluster cannot say whether a volume still uses $1"
+    fi
+    return 0
+  fi
+  if printf '%s\n' "$out" | grep -qF ":$1</name>"; then echo used; else echo unused; fi
+}`;
 
 export function buildCreateBrick(spec: BrickSpec) {
   const ref = brickRef(spec);
@@ -133,7 +168,7 @@ export function buildCreateBrick(spec: BrickSpec) {
   const gid = spec.gid === undefined ? undefined : assertGid(spec.gid);
   const mode = spec.mode !== undefined ? assertMode(spec.mode) : gid !== undefined ? "2775" : undefined;
   const fstabLine = `${dev} ${ref.mount} xfs ${MOUNT_OPTIONS} 1 2`;
-  const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(FSTAB).add(
+  const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(BRICK_HELPERS).add(
     sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; dev=${dev}
 vol_tag=${tags[0] as string}; own_tag=${tags[3] ?? ""}
 vgs "$vg" >/dev/null 2>&1 || fail "volume group $vg not found on $(hostname): prepare the device first"
@@ -174,13 +209,17 @@ if [ ! -d "$dir" ]; then mkdir "$dir"; change "mkdir $dir"; fi
 # refuses it ("already part of a volume"). Reset them only if no volume uses the directory and
 # it holds no data.
 if getfattr --absolute-names -n trusted.glusterfs.volume-id "$dir" >/dev/null 2>&1; then
-  if ! timeout 120 gluster --mode=script volume info --xml 2>/dev/null | grep -qF ":$dir</name>"; then
-    [ -z "$(ls -A "$dir" | grep -vx .glusterfs)" ] || refuse "$dir carries a volume id from an earlier volume and holds data; not reusing it"
-    setfattr -x trusted.glusterfs.volume-id "$dir"
-    setfattr -x trusted.gfid "$dir" 2>/dev/null || true
-    rm -rf "$dir/.glusterfs"
-    change "reset stale brick directory $dir"
-  fi
+  use=$(brick_use "$dir")
+  case "$use" in
+    unused)
+      [ -z "$(ls -A "$dir" | grep -vx .glusterfs)" ] || refuse "$dir carries a volume id from an earlier volume and holds data; not reusing it"
+      setfattr -x trusted.glusterfs.volume-id "$dir"
+      setfattr -x trusted.gfid "$dir" 2>/dev/null || true
+      rm -rf "$dir/.glusterfs"
+      change "reset stale brick directory $dir"
+      ;;
+    unknown*) refuse_because gluster-unknown "$dir carries a volume id and it is not known whether a volume still uses it: \${use#unknown: }; not resetting it" ;;
+  esac
 fi`,
     9,
   );
@@ -209,8 +248,13 @@ export interface BrickState {
   changes: string[];
 }
 
+/** A brick check that Gluster could not answer: the provider assumes the brick is in use. */
+const GLUSTER_UNKNOWN_HINT =
+  "start glusterd on the node (systemctl start glusterd) or fix what made 'gluster volume info' fail, then retry; " +
+  "the provider only resets or destroys a brick once Gluster confirms that no volume uses it";
+
 export async function createBrick(exec: RemoteExecutor, spec: BrickSpec): Promise<BrickState> {
-  const r = await runStep(exec, buildCreateBrick(spec));
+  const r = await runStep(exec, buildCreateBrick(spec), { "gluster-unknown": GLUSTER_UNKNOWN_HINT });
   const ref = brickRef(spec);
   return {
     ref,
@@ -227,7 +271,7 @@ export function buildGrowBrick(ref: BrickRef, sizes: { sizeBytes: number; poolSi
   const size = assertBytes("sizeBytes", sizes.sizeBytes);
   const poolSize = assertBytes("poolSizeBytes", sizes.poolSizeBytes ?? size);
   return new ScriptBuilder("brick.grow", { timeoutMs: 600_000 })
-    .add(FSTAB)
+    .add(BRICK_HELPERS)
     .add(
       sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; want=${size}; want_pool=${poolSize}
 lv_exists "$lv" || fail "brick LV $vg/$lv not found on $(hostname)"
@@ -272,23 +316,27 @@ export interface DestroyBrickOptions {
 export function buildDestroyBrick(ref: BrickRef, opts: DestroyBrickOptions = {}) {
   const dir = brickDirPath(ref.mount);
   return new ScriptBuilder("brick.destroy", { timeoutMs: 300_000 })
-    .add(FSTAB)
+    .add(BRICK_HELPERS)
     .add(
       sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; force=${opts.force ? 1 : 0}
-if [ "$force" != 1 ] && systemctl is-active --quiet glusterd; then
-  if timeout 120 gluster --mode=script volume info --xml 2>/dev/null | grep -qF ":$dir</name>"; then
-    refuse "a Gluster volume still uses $dir on $(hostname): delete the volume (or remove the brick) first"
-  fi
+if [ "$force" != 1 ]; then
+  use=$(brick_use "$dir")
+  case "$use" in
+    used) refuse_because brick-in-use "a Gluster volume still uses $dir on $(hostname): delete the volume (or remove the brick) first" ;;
+    unknown*) refuse_because gluster-unknown "not destroying $dir: \${use#unknown: }" ;;
+  esac
 fi
 if mountpoint -q "$mnt"; then
-  if ! umount "$mnt" 2>/tmp/glusterfs-provider-umount.err; then
-    {
-      echo "cannot unmount $mnt: $(cat /tmp/glusterfs-provider-umount.err)"
-      echo "processes using it (fuser -vm):"; fuser -vm "$mnt" 2>&1 | head -n 20 || true
-      if command -v lsof >/dev/null; then echo "open files (lsof):"; lsof +f -- "$mnt" 2>/dev/null | head -n 20 || true; fi
-    } >&2
-    echo "@@busy $mnt"
-    exit 1
+  if ! err=$(umount "$mnt" 2>&1); then
+    case "$err" in
+      *busy*)
+        {
+          echo "processes using $mnt (fuser -vm):"; fuser -vm "$mnt" 2>&1 | head -n 20 || true
+          if command -v lsof >/dev/null; then echo "open files (lsof):"; lsof +f -- "$mnt" 2>/dev/null | head -n 20 || true; fi
+        } >&2
+        fail_because busy "cannot unmount $mnt: $err" ;;
+      *) fail "cannot unmount $mnt: $err" ;;
+    esac
   fi
   change "umount $mnt"
 fi
@@ -310,10 +358,10 @@ export async function destroyBrick(
   ref: BrickRef,
   opts: DestroyBrickOptions = {},
 ): Promise<{ changes: string[]; poolKept: boolean }> {
-  const r = await runStep(
-    exec,
-    buildDestroyBrick(ref, opts),
-    "stop the volume or the process holding the brick, then retry",
-  );
+  const r = await runStep(exec, buildDestroyBrick(ref, opts), {
+    busy: "stop the volume or the process holding the brick (listed above), then retry",
+    "brick-in-use": "delete the volume that uses the brick, or remove the brick from it, then retry",
+    "gluster-unknown": GLUSTER_UNKNOWN_HINT,
+  });
   return { changes: r.changes, poolKept: r.output.values.has("pool-kept") };
 }

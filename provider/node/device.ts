@@ -19,7 +19,7 @@ export interface DeviceSpec {
 }
 
 export interface DeviceIssue {
-  kind: "partitions" | "signatures" | "mounted" | "holders" | "swap" | "pv" | "missing";
+  kind: "partitions" | "signatures" | "mounted" | "holders" | "swap" | "md" | "pv" | "missing";
   detail: string;
 }
 
@@ -41,19 +41,50 @@ export function dataAlignmentKiB(spec: Pick<DeviceSpec, "raid">): number {
   return su * n;
 }
 
-/** Bash that inspects $real and prints "@@issue KIND DETAIL" lines (read-only). */
-const PREFLIGHT = String.raw`preflight() {
-  local name parts sigs mnts holders
-  name=$(basename "$real")
-  parts=$(lsblk -n -l -o NAME,TYPE "$real" | awk 'NR>1 {print $1}' | paste -sd, -)
+/**
+ * Bash that inspects the disk $real and its own partitions and prints "@@issue KIND DETAIL"
+ * lines (read-only), and wipes them when asked. "Its own partitions" is what the kernel lists as
+ * partitions of the disk: lsblk also lists every device built on top of the disk (md arrays, dm
+ * devices) and those may span other disks, so they are only ever reported as holders, never
+ * touched. The three paths at the top are the only places read outside lsblk, blkid and LVM.
+ */
+const PREFLIGHT = String.raw`sys_block=/sys/class/block; proc_swaps=/proc/swaps; proc_mdstat=/proc/mdstat
+# disk_tree: NAME TYPE PARENT MOUNTPOINT of the disk and everything lsblk lists below it (raw
+# output: one space between columns, empty columns empty, blanks inside a value escaped).
+disk_tree() { lsblk -r -n -p -o NAME,TYPE,PKNAME,MOUNTPOINT "$real"; }
+disk_parts() { disk_tree | awk -F'[ ]' -v d="$real" '$2 == "part" && $3 == d { print $1 }'; }
+# holder_names DEV: what the kernel says holds DEV (md arrays, dm devices), by their dm names when they have one.
+holder_names() {
+  local h
+  for h in $(ls "$sys_block/$(basename "$1")/holders" 2>/dev/null); do
+    cat "$sys_block/$h/dm/name" 2>/dev/null || echo "$h"
+  done | paste -sd' ' -
+}
+preflight() {
+  local m parts sigs mnts holders pvvg
+  parts=$(disk_parts | paste -sd, -)
   [ -z "$parts" ] || echo "@@issue partitions $parts"
   sigs=$(wipefs --no-act --noheadings -O TYPE,OFFSET "$real" 2>/dev/null | awk '{print $1"@"$2}' | paste -sd, -)
   [ -z "$sigs" ] || echo "@@issue signatures $sigs"
-  mnts=$(lsblk -n -l -o MOUNTPOINT "$real" | awk 'NF' | paste -sd, -)
+  mnts=$(disk_tree | awk -F'[ ]' -v d="$real" '($1 == d || ($2 == "part" && $3 == d)) && $4 != "" && $4 != "[SWAP]" { print $4 }' | paste -sd, -)
   [ -z "$mnts" ] || echo "@@issue mounted $mnts"
-  holders=$(ls "/sys/class/block/$name/holders" 2>/dev/null | paste -sd, -)
-  [ -z "$holders" ] || echo "@@issue holders $holders"
-  if awk 'NR>1 {print $1}' /proc/swaps | xargs -r readlink -f | grep -qx "$real"; then echo "@@issue swap in use as swap"; fi
+  for m in "$real" $(disk_parts); do
+    holders=$(holder_names "$m")
+    [ -z "$holders" ] || echo "@@issue holders $(basename "$m") is held by $holders"
+    if awk 'NR>1 {print $1}' "$proc_swaps" 2>/dev/null | xargs -r readlink -f | grep -qxF "$m"; then echo "@@issue swap $(basename "$m") is in use as swap"; fi
+    if grep -Eq "(^|[[:space:]])$(basename "$m")\[[0-9]+\]" "$proc_mdstat" 2>/dev/null; then echo "@@issue md $(basename "$m") is a member of an md array ($proc_mdstat)"; fi
+    # The disk itself as a PV is the callers' business (it may be our own, cut after pvcreate).
+    if [ "$m" != "$real" ] && pvvg=$(pvs --noheadings -o vg_name "$m" 2>/dev/null | tr -d ' ') && [ -n "$pvvg" ]; then
+      echo "@@issue pv $(basename "$m") is a physical volume of volume group $pvvg"
+    fi
+  done
+}
+# wipe_disk: the signatures of the disk's own partitions, then the disk's (its partition table).
+wipe_disk() {
+  local p
+  for p in $(disk_parts | tac) "$real"; do wipefs -q -a "$p"; done
+  blockdev --rereadpt "$real" 2>/dev/null || partx -d "$real" 2>/dev/null || true
+  udevadm settle 2>/dev/null || true
 }`;
 
 /** Read-only: what stands in the way of using the device. */
@@ -102,25 +133,24 @@ export function buildPrepareDevice(spec: DeviceSpec) {
 real=$(readlink -f "$dev")
 if vgs "$vg" >/dev/null 2>&1; then
   for pv in $(pvs --noheadings -o pv_name -S vg_name="$vg" | tr -d ' '); do
-    [ "$(readlink -f "$pv")" = "$real" ] || refuse "volume group $vg exists on $pv, not on $dev"
+    [ "$(readlink -f "$pv")" = "$real" ] || refuse_because foreign-vg "volume group $vg exists on $pv, not on $dev"
   done
   tags=$(vgs --noheadings -o vg_tags "$vg" | tr -d ' ')
-  case ",$tags," in *",$tag_cluster,"*) ;; *) refuse "volume group $vg exists but is not tagged $tag_cluster (tags: $tags)" ;; esac
+  case ",$tags," in *",$tag_cluster,"*) ;; *) refuse_because foreign-vg "volume group $vg exists but is not tagged $tag_cluster (tags: $tags)" ;; esac
 else
   if pvvg=$(pvs --noheadings -o vg_name "$real" 2>/dev/null | tr -d ' '); then
     # An LVM PV. In another VG: refuse. Without a VG (our own cut after pvcreate): it holds no data; reuse it.
-    [ -z "$pvvg" ] || refuse "$dev is a physical volume of volume group $pvvg; remove it there first (vgreduce/vgremove)"
+    [ -z "$pvvg" ] || refuse_because in-use "$dev is a physical volume of volume group $pvvg; remove it there first (vgreduce/vgremove)"
   else
     issues=$(preflight)
-    if printf '%s\n' "$issues" | grep -Eq '^@@issue (mounted|holders|swap) '; then
-      printf '%s\n' "$issues"; refuse "$dev is in use: $(printf '%s' "$issues" | sed 's/^@@issue //' | paste -sd';' -)"
+    if printf '%s\n' "$issues" | grep -Eq '^@@issue (mounted|holders|swap|md|pv) '; then
+      printf '%s\n' "$issues"
+      refuse_because in-use "$dev is in use: $(printf '%s' "$issues" | grep -E '^@@issue (mounted|holders|swap|md|pv) ' | sed 's/^@@issue //' | paste -sd';' -)"
     fi
     if [ -n "$issues" ]; then
       printf '%s\n' "$issues"
-      [ "$wipe" = 1 ] || refuse "$dev is not empty: $(printf '%s' "$issues" | sed 's/^@@issue //' | paste -sd';' -); set wipe to destroy its contents"
-      for p in $(lsblk -n -l -o PATH "$real" | tac); do wipefs -q -a "$p"; done
-      blockdev --rereadpt "$real" 2>/dev/null || partx -d "$real" 2>/dev/null || true
-      udevadm settle 2>/dev/null || true
+      [ "$wipe" = 1 ] || refuse_because not-empty "$dev is not empty: $(printf '%s' "$issues" | sed 's/^@@issue //' | paste -sd';' -); set wipe to destroy its contents"
+      wipe_disk
       change "wipefs $dev"
     fi
     pvcreate -qq -y --metadatasize=128M --dataalignment=${dataAlignmentKiB(spec)}K "$dev"
@@ -141,11 +171,13 @@ function vgFrom(stdout: string): VolumeGroup | undefined {
 }
 
 export async function prepareDevice(exec: RemoteExecutor, spec: DeviceSpec): Promise<DeviceState> {
-  const r = await runStep(
-    exec,
-    buildPrepareDevice(spec),
-    "set wipe only if the disk's contents may be destroyed",
-  );
+  const r = await runStep(exec, buildPrepareDevice(spec), {
+    "not-empty": "set wipe only if the disk's contents may be destroyed",
+    "in-use":
+      "the disk or one of its partitions is in use (named above): free it (unmount, swapoff, stop the md or dm device, vgreduce) or declare another device; wipe never overrides this",
+    "foreign-vg":
+      "a volume group with the provider's name for this device exists and is not this device's or this cluster's: rename or remove it, or declare another device",
+  });
   return { vg: vgName(spec.cluster, spec.device), changes: r.changes, volumeGroup: vgFrom(r.result.stdout) };
 }
 

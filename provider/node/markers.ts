@@ -8,6 +8,8 @@ export interface Section {
 export interface ScriptOutput {
   readonly changes: string[];
   readonly refusals: string[];
+  /** Why the step failed or refused, as the script named it (`@@cause KEY`). */
+  readonly causes: string[];
   readonly sections: ReadonlyMap<string, Section>;
   /** stdout without marker lines and sections. */
   readonly rest: string;
@@ -19,6 +21,7 @@ export interface ScriptOutput {
 export function parseMarkers(stdout: string): ScriptOutput {
   const changes: string[] = [];
   const refusals: string[] = [];
+  const causes: string[] = [];
   const sections = new Map<string, Section>();
   const values = new Map<string, string>();
   const rest: string[] = [];
@@ -30,6 +33,7 @@ export function parseMarkers(stdout: string): ScriptOutput {
     if (line === "@@done") done = true;
     else if ((m = /^@@change (.*)$/.exec(line))) changes.push(m[1] as string);
     else if ((m = /^@@refuse (.*)$/.exec(line))) refusals.push(m[1] as string);
+    else if ((m = /^@@cause (\S+)$/.exec(line))) causes.push(m[1] as string);
     else if ((m = /^@@value ([A-Za-z0-9_.-]+) (.*)$/.exec(line))) values.set(m[1] as string, m[2] as string);
     else if ((m = /^@@begin (\S+)$/.exec(line))) {
       const name = m[1] as string;
@@ -50,5 +54,5 @@ export function parseMarkers(stdout: string): ScriptOutput {
       sections.set(name, { text: body.join("\n"), rc });
     } else rest.push(line);
   }
-  return { changes, refusals, sections, values, done, rest: rest.join("\n") };
+  return { changes, refusals, causes, sections, values, done, rest: rest.join("\n") };
 }

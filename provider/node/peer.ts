@@ -46,18 +46,24 @@ export function buildPeerProbe(host: string, waitSeconds = 120) {
     .add(PEER_STATE)
     .add(
       sh`host=${h}; wait_s=${waitSeconds}
-systemctl is-active --quiet glusterd || fail "glusterd is not running on $(hostname)"
+systemctl is-active --quiet glusterd || fail_because glusterd-down "glusterd is not running on $(hostname)"
 if [ -z "$(peer_state "$host")" ]; then
   out=$(glx peer probe "$host" 2>&1) || true
   ret=$(printf '%s' "$out" | xml_ret); errno=$(printf '%s' "$out" | sed -n 's:.*<opErrno>\(.*\)</opErrno>.*:\1:p' | head -n1)
-  [ "$ret" = 0 ] || fail "gluster peer probe $host: $(printf '%s' "$out" | xml_err)"
+  if [ "$ret" != 0 ]; then
+    err=$(printf '%s' "$out" | xml_err)
+    case "$err" in
+      *"not connected"* | *"resolve"* | *"Probe returned with"*) fail_because not-connected "gluster peer probe $host: $err" ;;
+      *) fail "gluster peer probe $host: \${err:-$out}" ;;
+    esac
+  fi
   [ "$errno" != 0 ] || change "peer probe $host"
 fi
 deadline=$(( $(date +%s) + wait_s ))
 while :; do
   st=$(peer_state "$host")
   [ "$st" = "1 3" ] && break
-  [ "$(date +%s)" -lt "$deadline" ] || fail "peer $host did not reach 'Peer in Cluster (Connected)' within \${wait_s}s (now: \${st:-absent})"
+  [ "$(date +%s)" -lt "$deadline" ] || fail_because not-connected "peer $host did not reach 'Peer in Cluster (Connected)' within \${wait_s}s (now: \${st:-absent})"
   sleep 1
 done`,
       2,
@@ -66,11 +72,11 @@ done`,
 }
 
 export async function peerProbe(member: RemoteExecutor, host: string): Promise<{ changes: string[] }> {
-  const r = await runStep(
-    member,
-    buildPeerProbe(host),
-    "check that glusterd runs on both nodes and they reach each other on port 24007",
-  );
+  const r = await runStep(member, buildPeerProbe(host), {
+    "glusterd-down": "start glusterd on the node named above (systemctl enable --now glusterd), then retry",
+    "not-connected":
+      "check that glusterd runs on both nodes, that the name resolves on the member, and that they reach each other on port 24007",
+  });
   return { changes: r.changes };
 }
 
@@ -82,7 +88,14 @@ export function buildPeerDetach(host: string) {
     .add(
       sh`host=${h}
 if [ -n "$(peer_state "$host")" ]; then
-  gl_ok peer detach "$host"
+  out=$(glx peer detach "$host" 2>&1) || true
+  if [ "$(printf '%s' "$out" | xml_ret)" != 0 ]; then
+    err=$(printf '%s' "$out" | xml_err)
+    case "$err" in
+      *brick*) fail_because has-bricks "gluster peer detach $host: $err" ;;
+      *) fail "gluster peer detach $host: \${err:-$out}" ;;
+    esac
+  fi
   change "peer detach $host"
 fi`,
       2,
@@ -91,7 +104,9 @@ fi`,
 }
 
 export async function peerDetach(member: RemoteExecutor, host: string): Promise<{ changes: string[] }> {
-  const r = await runStep(member, buildPeerDetach(host), "remove the node's bricks from every volume first");
+  const r = await runStep(member, buildPeerDetach(host), {
+    "has-bricks": "remove the node's bricks from every volume first",
+  });
   return { changes: r.changes };
 }
 

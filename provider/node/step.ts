@@ -11,13 +11,36 @@ export interface StepResult {
   readonly result: RemoteResult;
 }
 
+/**
+ * What to tell the user next, by the cause a script names when it fails or refuses
+ * (`fail_because KEY` / `refuse_because KEY`): a hint is only given for the cause it fits.
+ * A plain string is for a step whose every failure has that one remedy.
+ */
+export type StepHints = string | Readonly<Record<string, string>>;
+
+/** Causes the shared prelude names, for every step. */
+const PRELUDE_HINTS: Readonly<Record<string, string>> = {
+  "node-locked":
+    "another step of this or another provider process holds the node lock (named above); wait for it to end, or end it if it hangs, then retry",
+};
+
+function hintFor(hints: StepHints | undefined, causes: readonly string[]): string | undefined {
+  if (typeof hints === "string") return hints;
+  for (const c of causes) {
+    const h = hints?.[c] ?? PRELUDE_HINTS[c];
+    if (h !== undefined) return h;
+  }
+  return undefined;
+}
+
 export async function runStep(
   exec: RemoteExecutor,
   script: RemoteScript,
-  hint?: string,
+  hints?: StepHints,
 ): Promise<StepResult> {
   const result = await exec.run(script);
   const output = parseMarkers(result.stdout);
+  const hint = hintFor(hints, output.causes);
   if (result.code === EXIT_REFUSED)
     throw new RemoteError({
       node: exec.host,

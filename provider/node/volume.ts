@@ -19,7 +19,7 @@ import {
   parseVolumeInfo,
   parseVolumeStatus,
 } from "./gluster-xml";
-import { ScriptBuilder } from "./script";
+import { NODE_LOCK_WAIT_SECONDS, ScriptBuilder } from "./script";
 import { applyStep, runStep } from "./step";
 
 /** The option recording how many bricks the last completed rebalance covered. */
@@ -364,7 +364,8 @@ export function buildRebalance(spec: VolumeRef & { waitSeconds?: number }) {
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const wait = spec.waitSeconds ?? 3600;
-  return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120) * 1000 })
+  // The lock is taken twice (before and after the wait): the second wait is part of the step's time.
+  return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120 + NODE_LOCK_WAIT_SECONDS) * 1000 })
     .add(INFO)
     .add(
       sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; mark_key=${REBALANCED_OPTION}; wait_s=${wait}
@@ -383,6 +384,8 @@ if [ "$st" != "in progress" ]; then
   gl_ok volume rebalance "$vol" start
   change "volume rebalance $vol start"
 fi
+# Waiting changes nothing on this node: let other steps have the node lock meanwhile.
+node_unlock
 deadline=$(( $(date +%s) + wait_s ))
 while :; do
   st=$(reb_status)
@@ -393,6 +396,7 @@ while :; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "rebalance of $vol still '\${st:-unknown}' after \${wait_s}s; it keeps running, re-run to wait again"
   sleep 2
 done
+node_lock "$node_lock_wait"
 gl_ok volume set "$vol" "$mark_key" "$count"
 change "volume rebalance $vol completed"`,
       4,

@@ -1,6 +1,8 @@
 // State shared by every handler in one provider process: the stack's default credentials and
 // the capacity this process has planned but not yet created (so two volumes planned in one
 // run never take the same extents).
+import * as os from "node:os";
+import * as path from "node:path";
 import type { Connection } from "../core/model";
 
 export interface StackDefaults {
@@ -18,6 +20,13 @@ export function configureFromStack(values: StackDefaults): void {
 
 export function stackDefaults(): StackDefaults {
   return defaults;
+}
+
+/** Where unpinned host keys are recorded (`glusterfs:knownHostsFile`; a leading `~/` is the home directory). */
+export function knownHostsFile(): string | undefined {
+  const file = defaults.knownHostsFile;
+  if (!file) return undefined;
+  return file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : path.resolve(file);
 }
 
 /** A connection with the stack's default credentials filled in where the resource gave none. */

@@ -1,5 +1,7 @@
 // The contract every resource handler meets, and helpers the handlers share.
 import type { z } from "zod";
+import { connectionSecretFields } from "../core/model";
+import { redact } from "../ssh";
 
 export type Inputs = Record<string, unknown>;
 export interface CheckFailure {
@@ -55,13 +57,23 @@ export function validate<T>(
         const why = issue.issues[0]?.message ?? issue.message;
         return { property, reason: `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}` };
       }
-      const shown = value === undefined ? "nothing" : JSON.stringify(redactSecrets(value));
-      return { property, reason: `${property}: ${issue.message} (got ${shown})` };
+      // A secret is never echoed: not at a secret field's own path (a password given as a
+      // number), not inside an object shown whole, not where the same text sits under another name.
+      const atSecret = issue.path.some((key) => secretKeys.has(String(key)));
+      const shown =
+        value === undefined ? "nothing" : atSecret ? "a secret value" : JSON.stringify(redactSecrets(value));
+      return {
+        property,
+        reason: redact(`${property}: ${issue.message} (got ${shown})`, secretValuesOf(raw)),
+      };
     }),
   };
 }
 
-const secretKeys = new Set(["password", "privateKey", "privateKeyPassword"]);
+/** Keys whose values are secret wherever they appear: the connection's secret fields and `credentials`. */
+const secretKeys = new Set<string>([...connectionSecretFields, "credentials"]);
+
+/** Replaces the value of every secret key, at any depth, with "[secret]". */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
@@ -70,6 +82,20 @@ export function redactSecrets(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** Every non-empty string found under a secret key of these values, for redacting text by value. */
+export function secretValuesOf(...values: unknown[]): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown, underSecret: boolean): void => {
+    if (typeof v === "string") {
+      if (underSecret && v !== "") out.add(v);
+    } else if (Array.isArray(v)) v.forEach((x) => visit(x, underSecret));
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) visit(x, underSecret || secretKeys.has(k));
+  };
+  for (const v of values) visit(v, false);
+  return [...out];
 }
 
 /** Compares two values as JSON with object keys sorted. */

@@ -7,6 +7,7 @@ import { volumeHandler } from "./volume";
 
 export type { Handler } from "./handler";
 export { configureFromStack } from "./context";
+export { CREDENTIALS, withCredentials } from "./credentials";
 
 export const handlers: Record<"cluster" | "node" | "device" | "volume", Handler> = {
   cluster: clusterHandler,

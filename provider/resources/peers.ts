@@ -66,15 +66,17 @@ export async function leavePool(n: NodeInputs): Promise<void> {
   }
   const others = (inventory.peers ?? (await node.peerState(exec))).filter((p) => p.hostname !== "localhost");
   if (others.length === 0) return; // the last node: the pool ends with it
-  const via: Target[] = [
-    ...n.members,
-    ...others.map((p) => ({
-      manageAddress: p.hostname,
-      connection: { ...n.connection, host: p.hostname },
-    })),
-  ];
+  // Detach from a node the program declared (with its own connection), never from a host
+  // name gluster lists: that name is not known to be reachable, nor to be the node it says,
+  // and this node's credentials must not be offered to it.
+  if (n.members.length === 0)
+    throw new Error(
+      `node ${n.manageAddress} is still in a pool with ${others.map((p) => p.hostname).join(", ")}, and no node ` +
+        "declared before it is left to detach it from: delete the nodes declared after it first, or run " +
+        `\`gluster peer detach ${n.storageAddress}\` on one of them, then run the command again`,
+    );
   let lastError: unknown;
-  for (const member of via) {
+  for (const member of n.members) {
     try {
       await node.peerDetach(executorFor(member), n.storageAddress);
       return;

@@ -2,12 +2,17 @@
 // filled in. What runs on a node is built by provider/node; this file only supplies executors.
 import type { RemoteExecutor } from "../core/exec";
 import type { Connection } from "../core/model";
-import { SshPool } from "../ssh";
-import { withDefaultCredentials } from "./context";
+import { FileHostKeyStore, SshPool, defaultKnownHostsPath } from "../ssh";
+import { knownHostsFile, withDefaultCredentials } from "./context";
 
 let pool: SshPool | undefined;
+/** The process's pool, recording host keys where stack config `glusterfs:knownHostsFile` says. */
 function sshPool(): SshPool {
-  pool ??= new SshPool();
+  const file = knownHostsFile() ?? defaultKnownHostsPath();
+  if (!pool || (pool.hostKeys as FileHostKeyStore).file !== file) {
+    void pool?.closeAll(); // configured anew with another file (tests): the old pool's keys no longer apply
+    pool = new SshPool({ hostKeys: new FileHostKeyStore(file) });
+  }
   return pool;
 }
 

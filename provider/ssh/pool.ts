@@ -72,6 +72,21 @@ export class Operation {
   }
 }
 
+/** The pinned key in "type base64" form; a malformed one is a configuration error, never retried. */
+function pinnedKey(conn: ResolvedConnection, name: string): string | undefined {
+  if (!conn.hostKey) return undefined;
+  try {
+    return normaliseKey(conn.hostKey);
+  } catch (e) {
+    throw new TransportError({
+      kind: "config",
+      host: name,
+      message: `hostKey ${JSON.stringify(conn.hostKey)} is not usable: ${(e as Error).message}`,
+      hint: "pin the key as `ssh-keyscan -t ed25519 <host>` prints it (without the host name), or leave hostKey out to record it on first use",
+    });
+  }
+}
+
 export class SshPool {
   private readonly conns = new Map<string, Promise<PooledConnection>>();
   private readonly live = new Set<PooledConnection>();
@@ -201,6 +216,7 @@ export class SshPool {
 
   private async dialOnce(key: string, conn: ResolvedConnection, op?: Operation): Promise<PooledConnection> {
     const name = `${conn.host}:${conn.port}`;
+    const pinned = pinnedKey(conn, name);
     const parent = conn.proxy ? await this.connect(conn.proxy, op) : undefined;
     const secrets = secretsOf(conn);
     let sock: net.Socket | undefined;
@@ -208,7 +224,6 @@ export class SshPool {
     let timer: NodeJS.Timeout | undefined;
     const client = new Client();
     let hostKeyError: TransportError | undefined;
-    const pinned = conn.hostKey ? normaliseKey(conn.hostKey) : undefined;
     // Offer only the key types we hold, so the server presents one we can compare.
     const held = pinned ? [pinned] : await this.hostKeys.lookup(knownHostsId(conn.host, conn.port));
     const hostKeyAlgorithms = [...new Set(held.flatMap((k) => algorithmsFor(k)))];
@@ -349,11 +364,14 @@ export class SshPool {
         throw new HostKeyMismatchError(name, fingerprint(pinned), fingerprint(blob), "the pinned hostKey");
       return;
     }
-    const known = await this.hostKeys.lookup(name);
+    let known = await this.hostKeys.lookup(name);
     if (known.length === 0) {
-      await this.hostKeys.record(name, actual);
-      this.debug(`recorded host key of ${name} (${fingerprint(blob)}) in ${this.hostKeys.description}`);
-      return;
+      // First use: record under the store's lock. A dial that raced us (this process or
+      // another) may have recorded first; then ours is checked against that line.
+      const first = await this.hostKeys.recordFirstUse(name, actual);
+      if (first.recorded)
+        this.debug(`recorded host key of ${name} (${fingerprint(blob)}) in ${this.hostKeys.description}`);
+      known = first.keys;
     }
     if (!known.some((k) => normaliseKey(k) === actual)) {
       const sameType = known.find((k) => k.split(" ")[0] === actual.split(" ")[0]) ?? (known[0] as string);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs } from "./connection";
+import { ConnectionArgs, type NodeAccess } from "./connection";
 import { clusterProvider } from "./providers";
 
 /** What a volume needs to know of a node of its cluster (implemented by Node). */
@@ -9,6 +9,8 @@ export interface ClusterMember extends pulumi.Resource {
   readonly zone: number;
   readonly tags: Record<string, string>;
   readonly connection: pulumi.Output<ConnectionArgs>;
+  /** The connection split into plain fields and secrets (see NodeAccess). */
+  readonly access: NodeAccess;
   readonly devices: MemberDevice[];
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { credentialsFor, withSecretCredentials } from "./connection";
 import { Node, mergeDependsOn } from "./node";
 import { deviceProvider } from "./providers";
 
@@ -24,6 +25,7 @@ export class Device extends pulumi.dynamic.Resource {
   public readonly tags: Record<string, string>;
 
   constructor(name: string, args: DeviceArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const credentials = credentialsFor([args.node]);
     super(
       deviceProvider,
       name,
@@ -33,12 +35,17 @@ export class Device extends pulumi.dynamic.Resource {
         path: args.path,
         tags: args.tags ?? {},
         wipe: args.wipe ?? false,
-        connection: args.node.connection,
+        connection: args.node.access.plain,
+        ...(credentials ? { credentials } : {}),
         vgName: undefined,
         sizeBytes: undefined,
         freeBytes: undefined,
       },
-      { parent: args.node, ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [args.node]) },
+      withSecretCredentials({
+        parent: args.node,
+        ...opts,
+        dependsOn: mergeDependsOn(opts.dependsOn, [args.node]),
+      }),
       "glusterfs",
       "Device",
     );

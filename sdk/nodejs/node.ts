@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ClusterMember, GlusterCluster, type MemberDevice } from "./cluster";
-import { ConnectionArgs, mergeConnections } from "./connection";
+import {
+  ConnectionArgs,
+  type NodeAccess,
+  credentialsFor,
+  nodeAccess,
+  withSecretCredentials,
+} from "./connection";
 import { nodeProvider } from "./providers";
 
 export interface NodeArgs {
@@ -31,14 +37,20 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
   public readonly storageAddress: string;
   public readonly zone: number;
   public readonly tags: Record<string, string>;
+  /** The node's whole SSH connection (a secret when it holds a password or key). */
   public readonly connection: pulumi.Output<ConnectionArgs>;
+  /** @internal The connection split into what the engine may show and what it must keep secret. */
+  public readonly access: NodeAccess;
   public readonly devices: MemberDevice[] = [];
 
   constructor(name: string, args: NodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
     const earlier = [...cluster.nodes];
-    const connection = mergeConnections(cluster.policy.connection, args.connection, args.manageAddress);
+    const access = nodeAccess(cluster.policy.connection, args.connection, args.manageAddress);
     const storageAddress = args.storageAddress ?? args.manageAddress;
+    // The node dials itself and, to join the pool, a node declared before it: it carries the
+    // secrets of those nodes only, in one secret input.
+    const credentials = credentialsFor([{ manageAddress: args.manageAddress, access }, ...earlier]);
     super(
       nodeProvider,
       name,
@@ -48,16 +60,17 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
         storageAddress,
         zone: args.zone ?? 1,
         tags: args.tags ?? {},
-        connection,
+        connection: access.plain,
         members: earlier.map((n) => ({
           manageAddress: n.manageAddress,
           storageAddress: n.storageAddress,
-          connection: n.connection,
+          connection: n.access.plain,
         })),
+        ...(credentials ? { credentials } : {}),
         peerUuid: undefined,
         peerState: undefined,
       },
-      { ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...earlier]) },
+      withSecretCredentials({ ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...earlier]) }),
       "glusterfs",
       "Node",
     );
@@ -66,7 +79,8 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
     this.storageAddress = storageAddress;
     this.zone = args.zone ?? 1;
     this.tags = args.tags ?? {};
-    this.connection = connection;
+    this.connection = access.full;
+    this.access = access;
     cluster.nodes.push(this);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GlusterCluster } from "./cluster";
+import { credentialsFor, withSecretCredentials } from "./connection";
 import { mergeDependsOn } from "./node";
 import { volumeProvider } from "./providers";
 
@@ -72,6 +73,9 @@ export class Volume extends pulumi.dynamic.Resource {
     const cluster = args.cluster;
     const devices = cluster.nodes.flatMap((n) => n.devices);
     const policy = cluster.policy;
+    // A volume dials its bricks' nodes, also on destroy and refresh, where the program's other
+    // resources are not consulted: it keeps their secrets, in one secret input.
+    const credentials = credentialsFor(cluster.nodes);
     super(
       volumeProvider,
       name,
@@ -90,9 +94,10 @@ export class Volume extends pulumi.dynamic.Resource {
           storageAddress: n.storageAddress,
           zone: n.zone,
           tags: n.tags,
-          connection: n.connection,
+          connection: n.access.plain,
           devices: n.devices.map((d) => ({ path: d.path, tags: d.tags })),
         })),
+        ...(credentials ? { credentials } : {}),
         name: args.name ?? name,
         // Who owns what this resource makes: marked on the Gluster volume and (as a digest) on every
         // brick, so a failure never touches anything else and the next `up` finishes a cut operation.
@@ -114,7 +119,10 @@ export class Volume extends pulumi.dynamic.Resource {
         mountOptions: undefined,
         status: undefined,
       },
-      { ...opts, dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...cluster.nodes, ...devices]) },
+      withSecretCredentials({
+        ...opts,
+        dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...cluster.nodes, ...devices]),
+      }),
       "glusterfs",
       "Volume",
     );

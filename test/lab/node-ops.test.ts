@@ -318,6 +318,52 @@ stat -c '%g %a' /var/lib/glusterfs-bricks/${VOL}/s0b0/brick`,
   });
 });
 
+describe("concurrent steps on one node", () => {
+  /** /etc/fstab as lines, a final newline ending the last line. */
+  const linesOf = (text: string) => (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
+
+  test("K concurrent brick creates, then K concurrent destroys, from two provider processes: /etc/fstab exactly right", async () => {
+    const K = 6;
+    // Two pools stand for two provider processes (two stacks); each runs its steps in parallel
+    // over its one connection, like the engine does with independent resources.
+    const other = new SshPool({ hostKeys: new MemoryHostKeyStore() });
+    const execs = [ex[0]!, other.executor(t[0]!.connection)];
+    try {
+      await n.prepareDevice(ex[0]!, { cluster: CLUSTER, device: "/dev/vdb" });
+      const original = await on(0, "cat /etc/fstab");
+      const specs = Array.from({ length: K }, (_, i) => brick(20 + i, 0));
+      const made = await Promise.all(specs.map((s, i) => n.createBrick(execs[i % 2]!, s)));
+      const ours = made.map((r) => `${r.device} ${r.ref.mount} xfs ${n.MOUNT_OPTIONS} 1 2`);
+
+      const afterCreate = await on(0, "cat /etc/fstab");
+      const lines = linesOf(afterCreate);
+      expect(lines.filter((l) => !ours.includes(l))).toEqual(linesOf(original));
+      expect(lines.filter((l) => ours.includes(l)).sort()).toEqual([...ours].sort());
+      expect(afterCreate.startsWith(original)).toBe(true); // every original byte, in place
+      for (const r of made)
+        expect(await on(0, `findmnt -n -o TARGET --mountpoint ${r.ref.mount}`)).toBe(`${r.ref.mount}\n`);
+
+      const destroyed = await Promise.all(made.map((r, i) => n.destroyBrick(execs[i % 2]!, r.ref)));
+      destroyed.forEach((d, i) =>
+        expect(d.changes).toEqual(
+          expect.arrayContaining([`umount ${made[i]!.ref.mount}`, `fstab-remove ${made[i]!.ref.mount}`]),
+        ),
+      );
+      expect(await on(0, "cat /etc/fstab")).toBe(original); // byte for byte
+      expect(
+        await on(
+          0,
+          `ls -A /etc | grep -c glusterfs-provider || true
+lvs --noheadings -o lv_name gfs_lab_vdb | grep -c '_s2[0-9]b0' || true
+findmnt -n -l -o TARGET | grep -c '/s2[0-9]b0$' || true`,
+        ),
+      ).toBe("0\n0\n0\n");
+    } finally {
+      await other.closeAll();
+    }
+  });
+});
+
 describe("volume lifecycle with data", () => {
   const files = 40;
   const mountAndRun = (script: string) => {

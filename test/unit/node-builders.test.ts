@@ -247,7 +247,9 @@ esac
       bricks: replica3,
       options,
     });
-    const text = s.text.replace("export LC_ALL=C PATH=", `export LC_ALL=C PATH=${dir}:`);
+    const text = s.text
+      .replace("export LC_ALL=C PATH=", `export LC_ALL=C PATH=${dir}:`)
+      .replace(n.NODE_LOCK_FILE, path.join(dir, "node.lock"));
     const out = execFileSync("bash", ["-s"], { input: text, encoding: "utf8", cwd: dir });
     expect(out).toContain("@@change volume create data");
     expect(fs.existsSync("/tmp/pwned")).toBe(false);
@@ -287,7 +289,9 @@ describe("bash helpers, run locally", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fstab-"));
     const fstab = path.join(dir, "fstab");
     fs.writeFileSync(fstab, "# comment /m\n/dev/vda / ext4 defaults 0 1\n/dev/old /m xfs rw 1 2\n");
-    const h = helpers(n.buildCreateBrick(brick).text, /^vg=/).replace(/\/etc\/fstab/g, fstab);
+    const h = helpers(n.buildCreateBrick(brick).text, /^vg=/)
+      .replace(/\/etc\/fstab/g, fstab)
+      .replace(n.NODE_LOCK_FILE, path.join(dir, "node.lock"));
     const run = (cmd: string) => execFileSync("bash", ["-c", `${h}\n${cmd}`], { encoding: "utf8" });
     expect(run("fstab_put /m '/dev/new /m xfs rw,inode64 1 2'")).toBe("@@change fstab /m\n");
     expect(run("fstab_put /m '/dev/new /m xfs rw,inode64 1 2'")).toBe("");
@@ -304,7 +308,11 @@ describe("bash helpers, run locally", () => {
 
   test("volume info helpers read options, bricks and fields from real gluster XML", () => {
     const fixtures = path.resolve(__dirname, "../fixtures/node/gluster-10.3");
-    const h = helpers(n.buildStartVolume({ cluster: "lab", name: "smoke" }).text, /^vol=/);
+    const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-"));
+    const h = helpers(n.buildStartVolume({ cluster: "lab", name: "smoke" }).text, /^vol=/).replace(
+      n.NODE_LOCK_FILE,
+      path.join(lockDir, "node.lock"),
+    );
     const run = (fixture: string, cmd: string) =>
       execFileSync(
         "bash",
