@@ -173,6 +173,15 @@ export function claimOf(v: VolumeInputs, survey: VolumeSurvey): Claim {
   return { kind: "foreign", who: "nobody we know: it is not made by pulumi-glusterfs (by hand or Heketi)" };
 }
 
+/**
+ * For a volume this resource already holds in state (made by it, made before owner markers, or
+ * imported): the owner it is now marked for when that is someone else, else undefined.
+ */
+export function markedForAnother(v: VolumeInputs, survey: VolumeSurvey): string | undefined {
+  const owner = survey.live?.options[OWNER_OPTION];
+  return owner && owner !== v.owner ? `Volume resource ${owner}` : undefined;
+}
+
 /** The reason a create of this name is refused, or undefined when the name is free (or already ours). */
 export function nameTakenReason(v: VolumeInputs, survey: VolumeSurvey): string | undefined {
   if (!survey.volumesKnown)

@@ -5,7 +5,7 @@
 import { ValidationError } from "../core/errors";
 import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
-import { claimVolumeName, release, reserve } from "./context";
+import { claimVolumeName, hasLeftovers, noteLeftovers, release, reserve } from "./context";
 import { plannerInventoryOf } from "./devices";
 import {
   type CheckFailure,
@@ -21,9 +21,9 @@ import { capacityOf, plan, requestOf } from "./volume-plan";
 import {
   type VolumeSurvey,
   attachedUnrecorded,
-  claimOf,
   creditsOf,
   leftovers,
+  markedForAnother,
   nameTakenReason,
   surveyVolume,
 } from "./volume-survey";
@@ -138,11 +138,12 @@ export const volumeHandler: Handler = {
       const taken = nameTakenReason(v, survey);
       if (taken) return fail("name", `name: ${taken}`);
     } else {
-      const claim = claimOf(v, survey);
-      if (claim.kind === "foreign")
+      // In state already (made here, before owner markers, or imported): only another owner's marker stops it.
+      const other = markedForAnother(v, survey);
+      if (other)
         return fail(
           "name",
-          `name: volume ${v.name} now belongs to ${claim.who}; this resource will not change it`,
+          `name: volume ${v.name} now belongs to ${other}; this resource will not change it`,
         );
     }
     const fixed = fixedBricks(survey, previous?.bricks ?? []);
@@ -154,6 +155,7 @@ export const volumeHandler: Handler = {
       throw err;
     }
     reserve(reservationKey(v), reservationOf(bricks, fixed));
+    noteLeftovers(reservationKey(v), leftovers(survey, bricks).length > 0);
     return { inputs: { ...news, ...v, bricks } };
   },
 
@@ -165,6 +167,9 @@ export const volumeHandler: Handler = {
     const changed = relevant.some((k) => !sameValue(olds[k], news[k]));
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
     if (changed) return {};
+    // check found bricks a cut operation left that the plan does not use: `up` removes them.
+    const v = volumeInputsSchema.safeParse(withoutEngineKeys(news));
+    if (v.success && hasLeftovers(reservationKey(v.data))) return { changes: true };
     // Refresh found the volume stopped outside Pulumi: `up` starts it again.
     if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
       return { changes: true };
@@ -224,9 +229,8 @@ export const volumeHandler: Handler = {
     const before = parse(olds);
     const after = parse(news);
     const survey = await surveyVolume(after);
-    const claim = claimOf(after, survey);
-    if (claim.kind === "foreign")
-      throw new Error(`volume ${after.name} now belongs to ${claim.who}; nothing was changed`);
+    const other = markedForAnother(after, survey);
+    if (other) throw new Error(`volume ${after.name} now belongs to ${other}; nothing was changed`);
     if (!survey.live)
       throw new Error(
         `volume ${after.name} does not exist on the cluster: run \`pulumi refresh\`; nothing was changed`,
