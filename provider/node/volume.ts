@@ -8,6 +8,7 @@ import {
   assertHost,
   assertOptionKey,
   assertOptionValue,
+  assertUserOptionKey,
   assertVolumeName,
 } from "../core/names";
 import { sh } from "../core/shell";
@@ -121,10 +122,13 @@ require_ours() {
   [ "$m" = "$cluster" ] || refuse "volume $vol exists but is not managed by cluster $cluster ($managed_key=${D}m:-unset})"
 }`;
 
-function optionPairs(options: Record<string, string>): string[] {
-  return Object.keys(options)
+/** key value ... for `volume set`: the user's options by the model's rules, plus the provider's own markers. */
+function optionPairs(options: Record<string, string>, markers: Record<string, string> = {}): string[] {
+  for (const k of Object.keys(options)) assertOptionValue(assertUserOptionKey(k, `options.${k}`), options[k]);
+  const all = { ...options, ...markers };
+  return Object.keys(all)
     .sort()
-    .flatMap((k) => [assertOptionKey(k), assertOptionValue(k, options[k])]);
+    .flatMap((k) => [assertOptionKey(k), assertOptionValue(k, all[k])]);
 }
 
 const SET_OPTIONS = String.raw`set_args=()
@@ -157,7 +161,7 @@ export function buildCreateVolume(spec: CreateVolumeSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const specs = brickSpecs(spec.bricks, spec.layout);
-  const opts = optionPairs({ ...(spec.options ?? {}), [MANAGED_OPTION]: cluster });
+  const opts = optionPairs(spec.options ?? {}, { [MANAGED_OPTION]: cluster });
   return new ScriptBuilder("volume.create", { timeoutMs: 600_000 })
     .add(INFO)
     .add(

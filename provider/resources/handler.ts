@@ -1,5 +1,6 @@
 // The contract every resource handler meets, and helpers the handlers share.
 import type { z } from "zod";
+import { quoted } from "../core/names";
 
 export type Inputs = Record<string, unknown>;
 export interface CheckFailure {
@@ -34,7 +35,11 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Zod issues become check failures that name the field, the value and what is allowed. */
+/**
+ * Zod issues become check failures that name the field, the value and what is allowed. A value
+ * at or below a secret field (password, privateKey, privateKeyPassword, at any depth: proxy,
+ * members, topology) is never shown, whatever its type; other values are shown with secrets masked.
+ */
 export function validate<T>(
   schema: z.ZodType<T>,
   raw: Inputs,
@@ -49,24 +54,53 @@ export function validate<T>(
         (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
         raw,
       );
+      const secret = issue.path.some((key) => secretKeys.has(String(key)));
       if (issue.code === "invalid_key") {
-        // A record key failed its pattern: name the key, and say what keys may look like.
+        // A record key failed its rule: name the key, and say what keys may look like.
         const key = String(issue.path[issue.path.length - 1]);
         const why = issue.issues[0]?.message ?? issue.message;
-        return { property, reason: `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}` };
+        const refused = issue.issues[0]?.code === "custom" && issue.issues[0].params?.refusal;
+        return {
+          property,
+          reason: refused
+            ? `${property}: the key ${JSON.stringify(key)} ${why}`
+            : `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}`,
+        };
       }
-      const shown = value === undefined ? "nothing" : JSON.stringify(redactSecrets(value));
+      const shown = secret
+        ? `a ${describeType(value)}, not shown: it is a secret`
+        : value === undefined
+          ? "nothing"
+          : JSON.stringify(redactSecrets(value));
+      if (issue.code === "custom" && issue.params?.plain) {
+        // The rule wrote the whole sentence (it names the value itself, never a secret).
+        return { property, reason: `${property}: ${issue.message}` };
+      }
+      if (issue.code === "custom" && issue.params?.refusal && !secret) {
+        // A shared rule (provider/core/names.ts): "the value X why; fix", as the builders say it.
+        return { property, reason: `${property}: the value ${quoted(value)} ${issue.message}` };
+      }
       return { property, reason: `${property}: ${issue.message} (got ${shown})` };
     }),
   };
 }
 
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "list";
+  return typeof value === "object" ? "object" : typeof value;
+}
+
 const secretKeys = new Set(["password", "privateKey", "privateKeyPassword"]);
+/** A copy with every secret field's value (any type, at any depth) replaced by "[secret]". */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, secretKeys.has(k) && v ? "[secret]" : redactSecrets(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        secretKeys.has(k) && v !== undefined && v !== null ? "[secret]" : redactSecrets(v),
+      ]),
     );
   }
   return value;

@@ -1,7 +1,7 @@
 // Volume: a Gluster volume whose bricks are LVM thin volumes. `check` plans the bricks into
 // the inputs (so preview shows them); create/update make exactly that plan; read finds drift.
 import { ValidationError } from "../core/errors";
-import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
+import { type Brick, checkedVolumeInputsSchema, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
 import { release, reserve } from "./context";
 import {
@@ -33,7 +33,7 @@ export const volumeHandler: Handler = {
       const { bricks: _b, ...rest } = news;
       return { inputs: rest };
     }
-    const result = validate(volumeInputsSchema, withoutEngineKeys(news));
+    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
     if (!result.ok) return { failures: result.failures };
     const v = result.value;
     let size: number;
