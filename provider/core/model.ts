@@ -5,6 +5,7 @@
 // script builders assert later, so `check` refuses in preview whatever `up` would refuse.
 import { z } from "zod";
 import {
+  brickPathRule,
   brickRootRule,
   clusterIdRule,
   devicePathRule,
@@ -52,8 +53,8 @@ export const tagMap = z.record(
 );
 export const clusterIdSchema = ruled(clusterIdRule);
 export const volumeNameSchema = ruled(volumeNameRule);
-/** Zones as Heketi numbers them: whole numbers from 1. */
-export const zoneSchema = z.number().int().min(1).max(LIMITS.zoneMax);
+/** Failure domains: whole numbers (Heketi's topology.json starts them at 1; nothing here needs that). */
+export const zoneSchema = z.number().int().min(0).max(LIMITS.zoneMax);
 /** A whole number of bytes (what the builders and the planner take). */
 const bytes = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -172,11 +173,6 @@ export const durabilitySchema = z
   })
   .default({ type: "replicate" });
 export type Durability = z.infer<typeof durabilitySchema>;
-
-const brickPathRule: Rule = (v) =>
-  v.length <= LIMITS.brickPathLength && brickRootRule(v) === undefined
-    ? undefined
-    : { why: "is not a brick path below an allowed brick root", fix: "leave `bricks` to the planner" };
 
 export const brickSchema = z.object({
   id: z.string().regex(PATTERNS.brickId),

@@ -57,7 +57,7 @@ export const LIMITS = {
   brickPathLength: 251,
   hostLength: 253,
   optionValueLength: 1024,
-  /** Zones count from 1, as in Heketi (which rejects 0); the top is Heketi's int32. */
+  /** Heketi's zones are int32. */
   zoneMax: 2147483647,
 } as const;
 
@@ -138,7 +138,7 @@ const FORBIDDEN_BRICK_TREES = [
   "/var/tmp",
 ];
 /** Shared directories refused as the root itself (a dedicated directory below them is fine). */
-const SHARED_BRICK_DIRS = ["/", "/home", "/media", "/mnt", "/opt", "/srv", "/var", "/var/lib"];
+const SHARED_BRICK_DIRS = ["/", "/home", "/var", "/var/lib"];
 
 // ---------------------------------------------------------------- rules
 
@@ -346,6 +346,21 @@ export const brickRootRule: Rule = (v) => {
   return undefined;
 };
 
+/**
+ * A brick directory as gluster is given it (host:/path): normalised (gluster canonicalises the
+ * path, so anything else would never match what `volume info` shows), within 251 characters.
+ * No system-tree check: bricks Heketi made live under /var/lib/heketi and are read and imported.
+ */
+export const brickPathRule: Rule = (v) =>
+  v.length <= LIMITS.brickPathLength &&
+  PATTERNS.brickRoot.test(v) &&
+  !v.split("/").some((s) => s === "." || s === "..")
+    ? undefined
+    : {
+        why: `is not a normalised absolute path of letters, digits, '/', '_', '.', '-' (at most ${LIMITS.brickPathLength})`,
+        fix: "leave brick paths to the planner",
+      };
+
 export const optionKeyRule: Rule = (v) => {
   if (v === "group")
     return {
@@ -414,6 +429,10 @@ export function assertHost(host: unknown, field = "host"): string {
 
 export function assertBrickRoot(root: unknown, field = "brickRoot"): string {
   return enforce(field, root, brickRootRule);
+}
+
+export function assertBrickPath(path: unknown, field = "brick path"): string {
+  return enforce(field, path, brickPathRule);
 }
 
 /** Any option the provider sets, its own markers included. */

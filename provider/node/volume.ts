@@ -4,6 +4,7 @@ import type { RemoteExecutor } from "../core/exec";
 import { ValidationError } from "../core/errors";
 import {
   MANAGED_OPTION,
+  assertBrickPath,
   assertClusterId,
   assertHost,
   assertOptionKey,
@@ -75,8 +76,6 @@ export function layoutWords(layout: VolumeLayout): string[] {
   }
 }
 
-const BRICK_PATH = /^\/[A-Za-z0-9/_.-]{1,250}$/;
-
 /** host:/path specs in plan order, checked: whole sets, no two bricks of a set on one host. */
 export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout): string[] {
   const n = setSize(layout);
@@ -84,13 +83,7 @@ export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout
     throw new ValidationError("bricks", bricks.length, `a non-zero multiple of the set size ${n}`);
   const specs = bricks.map((b, i) => {
     const host = assertHost(b.host, `brick ${i} host`);
-    if (!BRICK_PATH.test(b.path) || b.path.split("/").some((s) => s === "..") || b.path.includes("//"))
-      throw new ValidationError(
-        `brick ${i} path`,
-        b.path,
-        "an absolute path of letters, digits, '/', '_', '.', '-'",
-      );
-    return `${host}:${b.path}`;
+    return `${host}:${assertBrickPath(b.path, `brick ${i} path`)}`;
   });
   if (new Set(specs).size !== specs.length) throw new ValidationError("bricks", specs, "distinct bricks");
   if (layout.kind !== "distribute")
