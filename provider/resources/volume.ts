@@ -43,11 +43,14 @@ export const volumeHandler: Handler = {
       request = requestOf(v);
     } catch (err) {
       if (err instanceof ValidationError) {
-        // The planner names durability fields as its request does; say them as the user wrote them.
+        // The planner names fields as its request does; say them as the user wrote them.
         const message = err.message
           .replace(/durability\.data\b/g, "durability.disperseData")
-          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy");
-        return fail(err.field.split(/[.[]/)[0] ?? "size", message);
+          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy")
+          .replace(/^maxBricks:/, "cluster.maxBricksPerVolume:");
+        const property =
+          err.field === "maxBricks" ? "cluster.maxBricksPerVolume" : err.field.split(/[.[]/)[0];
+        return fail(property ?? "size", message);
       }
       throw err;
     }

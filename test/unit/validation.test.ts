@@ -511,6 +511,14 @@ describe("numbers (finding 9)", () => {
       expect(volumeInputsSchema.shape.bricks.safeParse([{ ...brick, ...bad }]).success).toBe(false);
   });
 
+  test("maxBricksPerVolume below one set is refused in the Volume's check, named as the user wrote it", async () => {
+    const f = await refusal(
+      handlers.volume.check({}, volume({ cluster: { ...cluster, maxBricksPerVolume: 2 } })),
+    );
+    expect(f.property).toBe("cluster.maxBricksPerVolume");
+    expect(f.reason).toMatch(/^cluster\.maxBricksPerVolume: invalid value 2.*from 3/);
+  });
+
   test("gid: the model's range is the builder's", () => {
     expect(volumeInputsSchema.shape.gid.safeParse(4294967295).success).toBe(false);
     expect(volumeInputsSchema.shape.gid.safeParse(4294967294).success).toBe(true);
