@@ -1,7 +1,7 @@
 // Device: a raw block device made into one LVM volume group tagged as ours. Preflight refuses
 // a disk that holds anything unless `wipe` opts in; delete refuses while bricks remain.
 import { type DeviceInputs, deviceInputsSchema } from "../core/model";
-import { hostIdentity, vgClash, vgName } from "../core/names";
+import { hostIdentity, refusalText, vgClash, vgName } from "../core/names";
 import {
   type CheckFailure,
   containsUnknown,
@@ -24,8 +24,14 @@ function claimVolumeGroup(d: DeviceInputs): CheckFailure | undefined {
   const key = `${d.clusterId}|${hostIdentity(d.node)}|${vgName(d.clusterId, d.path)}`;
   const other = claimed.get(key);
   if (other !== undefined && other !== d.path) {
-    const clash = vgClash([other, d.path], d.clusterId)!;
-    return { property: "path", reason: `path: ${clash.message} (another Device of node ${d.node})` };
+    const { why, fix } = vgClash([other, d.path], d.clusterId)!.refusal;
+    return {
+      property: "path",
+      reason: refusalText("path", d.path, {
+        why: `${why} (${other} is another Device of node ${d.node})`,
+        fix,
+      }),
+    };
   }
   claimed.set(key, d.path);
   return undefined;

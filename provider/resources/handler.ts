@@ -54,7 +54,13 @@ export function validate<T>(
         (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
         raw,
       );
-      const secret = issue.path.some((key) => secretKeys.has(String(key)));
+      // A whole connection of the wrong type may be a key or password pasted one level too high.
+      const last = String(issue.path[issue.path.length - 1] ?? "");
+      const secret =
+        issue.path.some((key) => secretKeys.has(String(key))) ||
+        (secretHolders.has(last) &&
+          (typeof value !== "object" || Array.isArray(value)) &&
+          value !== undefined);
       if (issue.code === "invalid_key") {
         // A record key failed its rule: name the key, and say what keys may look like.
         const key = String(issue.path[issue.path.length - 1]);
@@ -92,6 +98,8 @@ function describeType(value: unknown): string {
 }
 
 const secretKeys = new Set(["password", "privateKey", "privateKeyPassword"]);
+/** Fields whose object holds secrets: a value of another type there is not shown either. */
+const secretHolders = new Set(["connection", "proxy"]);
 /** A copy with every secret field's value (any type, at any depth) replaced by "[secret]". */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);

@@ -446,6 +446,11 @@ describe("secrets in check failures (finding 9)", () => {
     await noSecret(handlers.device.check({}, device({ connection: { privateKeyPassword: [[secret]] } })));
   });
 
+  test("a connection (or proxy) given as a string, e.g. a key pasted one level too high, is not echoed", async () => {
+    await noSecret(handlers.node.check({}, node({ connection: secret })));
+    await noSecret(handlers.node.check({}, node({ connection: { user: "root", proxy: [secret] } })));
+  });
+
   test("a failure elsewhere in a connection shows the connection without its secrets", async () => {
     await noSecret(
       handlers.node.check(
