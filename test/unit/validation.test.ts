@@ -31,6 +31,7 @@ const volume = (over: Record<string, unknown> = {}) => ({
   cluster,
   topology,
   name: "data",
+  owner: "proj/dev/data",
   size: "2Gi",
   durability: { type: "replicate", replica: 3 },
   ...over,
