@@ -28,13 +28,14 @@ function fail(property: string, reason: string): { failures: CheckFailure[] } {
 
 export const volumeHandler: Handler = {
   async check(olds, news) {
-    if (containsUnknown(news)) {
+    // Every known value is checked, even while others are unknown (preview).
+    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
+    if (!result.ok && result.failures.length > 0) return { failures: result.failures };
+    if (!result.ok || containsUnknown(news)) {
       // Nodes or devices are not known yet: plan nothing from guesses; `up` plans for real.
       const { bricks: _b, ...rest } = news;
       return { inputs: rest };
     }
-    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
-    if (!result.ok) return { failures: result.failures };
     const v = result.value;
     let size: number;
     let request;
