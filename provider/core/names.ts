@@ -413,14 +413,15 @@ export const optionValueRule: Rule = (v) => {
       why: 'starts with "-", which the gluster CLI would take as its own option',
       fix: "give the value without a leading dash",
     };
-  if ([...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+  // C0 and C1 control characters and DEL: a newline would end the CLI's line-based output.
+  if ([...v].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)))
     return {
       why: "contains a control character (newline, tab, escape...)",
       fix: "give the value on one line of printable characters",
     };
   if (v.trim() !== v)
     return {
-      why: "has leading or trailing whitespace, which gluster strips (the value set would never match)",
+      why: "has leading or trailing whitespace, which gluster strips from all but user.* options (the value set would never match)",
       fix: "give the value without surrounding blanks",
     };
   if (v.length > LIMITS.optionValueLength)

@@ -6,7 +6,9 @@ import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } fro
 export const clusterHandler: Handler = {
   async check(_olds, news) {
     const result = validate(clusterPolicySchema, withoutEngineKeys(news));
-    return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
+    if (result.ok) return { inputs: { ...news, ...result.value } };
+    // No failures: only values not known yet (preview) were in question.
+    return result.failures.length > 0 ? { failures: result.failures } : { inputs: news };
   },
   async diff(_id, olds, news) {
     if (olds.clusterId !== news.clusterId) return { replaces: ["clusterId"] };

@@ -44,7 +44,9 @@ function parse(inputs: Inputs): DeviceInputs {
 export const deviceHandler: Handler = {
   async check(_olds, news) {
     const result = validate(deviceInputsSchema, withoutEngineKeys(news));
-    if (!result.ok) return { failures: result.failures };
+    if (!result.ok)
+      // No failures: only values not known yet (preview) were in question.
+      return result.failures.length > 0 ? { failures: result.failures } : { inputs: news };
     const clash = containsUnknown(news) ? undefined : claimVolumeGroup(result.value);
     return clash ? { failures: [clash] } : { inputs: { ...news, ...result.value } };
   },

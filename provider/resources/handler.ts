@@ -41,6 +41,10 @@ export function containsUnknown(value: unknown): boolean {
  * Zod issues become check failures that name the field, the value and what is allowed. A value
  * at or below a secret field (password, privateKey, privateKeyPassword, at any depth: proxy,
  * members, topology) is never shown, whatever its type; other values are shown with secrets masked.
+ *
+ * During preview some inputs are not known yet: an issue about a value that is (or holds, or
+ * lies below) the engine's unknown marker is dropped, so every known value is still checked.
+ * `failures` is then empty when nothing known is wrong (the caller passes the inputs through).
  */
 export function validate<T>(
   schema: z.ZodType<T>,
@@ -50,12 +54,14 @@ export function validate<T>(
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
-    failures: parsed.error.issues.map((issue) => {
+    failures: parsed.error.issues.flatMap((issue) => {
       const property = issue.path.map(String).join(".") || "(inputs)";
-      const value = issue.path.reduce<unknown>(
-        (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
-        raw,
-      );
+      let unknown = false;
+      const value = issue.path.reduce<unknown>((v, key) => {
+        if (v === UNKNOWN) unknown = true;
+        return v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined;
+      }, raw);
+      if (unknown || (issue.code !== "invalid_key" && containsUnknown(value))) return [];
       // A whole connection of the wrong type may be a key or password pasted one level too high.
       const last = String(issue.path[issue.path.length - 1] ?? "");
       const secret =

@@ -77,13 +77,22 @@ function planFrom(v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[
 
 export const volumeHandler: Handler = {
   async check(olds, news) {
-    if (containsUnknown(news)) {
+    // A rename is refused even while other values are unknown: Gluster cannot rename a volume.
+    if (
+      typeof olds.name === "string" &&
+      typeof news.name === "string" &&
+      !containsUnknown(news.name) &&
+      olds.name !== news.name
+    )
+      return fail("name", renameRefusal(olds.name, news.name));
+    // Every known value is checked, even while others are unknown (preview).
+    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
+    if (!result.ok && result.failures.length > 0) return { failures: result.failures };
+    if (!result.ok || containsUnknown(news)) {
       // Nodes or devices are not known yet: plan nothing from guesses; `up` plans for real.
       const { bricks: _b, ...rest } = news;
       return { inputs: rest };
     }
-    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
-    if (!result.ok) return { failures: result.failures };
     const previous =
       olds.name !== undefined ? parse({ ...olds, size: olds.size ?? result.value.size }) : undefined;
     if (previous && previous.name !== result.value.name)

@@ -12,6 +12,7 @@ import { assertBrickRoot, assertDevicePath, assertHost, assertVolumeName } from 
 import { parseHeketiTopology } from "../../provider/core/topology";
 import * as n from "../../provider/node";
 import { handlers } from "../../provider/resources";
+import { UNKNOWN } from "../../provider/resources/handler";
 
 const topology = [1, 2, 3].map((i) => ({
   manageAddress: `10.0.0.${i}`,
@@ -528,5 +529,50 @@ describe("numbers (finding 9)", () => {
   test("gid: the model's range is the builder's", () => {
     expect(volumeInputsSchema.shape.gid.safeParse(4294967295).success).toBe(false);
     expect(volumeInputsSchema.shape.gid.safeParse(4294967294).success).toBe(true);
+  });
+});
+
+describe("preview with values not known yet", () => {
+  // A connection whose key comes from another resource is unknown in the first preview.
+  const unknownKey = topology.map((t) => ({ ...t, connection: { ...t.connection, privateKey: UNKNOWN } }));
+
+  test("a Volume's known values are still checked (they used to pass unchecked until `up`)", async () => {
+    const f = await refusal(
+      handlers.volume.check(
+        {},
+        volume({ topology: unknownKey, options: { "auth.allow": "--remote-host=x" } }),
+      ),
+    );
+    expect(f.property).toBe("options.auth.allow");
+    const g = await refusal(handlers.volume.check({}, volume({ topology: unknownKey, name: "all" })));
+    expect(g.property).toBe("name");
+  });
+
+  test("values that are unknown are not judged, and nothing is planned", async () => {
+    const r = await handlers.volume.check(
+      {},
+      volume({
+        topology: [{ ...topology[0], zone: UNKNOWN, storageAddress: UNKNOWN }, topology[1], topology[2]],
+      }),
+    );
+    expect(r.failures).toBeUndefined();
+    expect(r.inputs).not.toHaveProperty("bricks");
+    const n = await handlers.node.check({}, node({ zone: UNKNOWN, manageAddress: UNKNOWN }));
+    expect(n.failures).toBeUndefined();
+    const c = await handlers.cluster.check({}, { ...cluster, maxBrickSize: UNKNOWN });
+    expect(c.failures).toBeUndefined();
+  });
+
+  test("a Node or Device with an unknown field still has its known fields checked", async () => {
+    expect(
+      (await refusal(handlers.node.check({}, node({ zone: UNKNOWN, storageAddress: "fd00::1" })))).property,
+    ).toBe("storageAddress");
+    expect(
+      (
+        await refusal(
+          handlers.device.check({}, device({ connection: { privateKey: UNKNOWN }, path: "/dev/../x" })),
+        )
+      ).property,
+    ).toBe("path");
   });
 });
