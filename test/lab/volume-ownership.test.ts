@@ -52,7 +52,7 @@ async function nodeState(): Promise<string[]> {
         `lvs --noheadings -o vg_name,lv_name,lv_size,lv_tags --units b | sort
 findmnt -rn -o TARGET,SOURCE | grep -v '^/proc\\|^/sys\\|^/dev\\|^/run' | sort
 cat /etc/fstab
-ls -la /srv/omega/brick`,
+ls -1A /srv/omega/brick`,
       ),
     ),
   );
