@@ -115,7 +115,7 @@ beforeAll(async () => {
   await n.onNodes([0, 1, 2], (i) =>
     on(
       i,
-      `lvcreate -qq -y -L 256m -n omega_hand --addtag glusterfs.volume=omega gfs_lab_vdb
+      `lvcreate -qq -y -L 320m -n omega_hand --addtag glusterfs.volume=omega gfs_lab_vdb
 mkfs.xfs -q -i size=512 /dev/gfs_lab_vdb/omega_hand
 mkdir -p /srv/omega
 echo '/dev/gfs_lab_vdb/omega_hand /srv/omega xfs rw,noatime 0 0' >> /etc/fstab
