@@ -1,11 +1,11 @@
 // GlusterCluster: the pool's identity and the policy its volumes follow. It makes nothing on
 // the nodes itself; nodes, devices and volumes carry its id in their LVM tags.
-import { clusterInputsSchema } from "../core/model";
+import { clusterPolicySchema } from "../core/model";
 import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } from "./handler";
 
 export const clusterHandler: Handler = {
   async check(_olds, news) {
-    const result = validate(clusterInputsSchema, withoutEngineKeys(news));
+    const result = validate(clusterPolicySchema, withoutEngineKeys(news));
     return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
   },
   async diff(_id, olds, news) {

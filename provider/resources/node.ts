@@ -1,7 +1,14 @@
 // Node: a member of the trusted storage pool. Create checks glusterd and probes the node from a
 // member declared before it; delete refuses while the node holds bricks, then detaches it.
-import { type NodeInputs, nodeInputsSchema } from "../core/model";
-import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } from "./handler";
+import { type NodeInputs, checkedNodeInputsSchema, nodeInputsSchema } from "../core/model";
+import {
+  containsUnknown,
+  type Handler,
+  type Inputs,
+  sameValue,
+  validate,
+  withoutEngineKeys,
+} from "./handler";
 import * as ops from "./ops";
 
 function parse(inputs: Inputs): NodeInputs {
@@ -13,7 +20,9 @@ const stateOnly = ["zone", "tags", "connection", "members"];
 
 export const nodeHandler: Handler = {
   async check(_olds, news) {
-    const result = validate(nodeInputsSchema, withoutEngineKeys(news));
+    // Addresses not known yet (preview) cannot be compared: the duplicate check waits for them.
+    const schema = containsUnknown(news) ? nodeInputsSchema : checkedNodeInputsSchema;
+    const result = validate(schema, withoutEngineKeys(news));
     return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
   },
 

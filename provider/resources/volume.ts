@@ -3,7 +3,7 @@
 // Every operation starts from what the nodes hold for this resource (volume-survey.ts): a name
 // used by anyone else is refused, and an operation cut at any step is finished by the next run.
 import { ValidationError } from "../core/errors";
-import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
+import { type Brick, checkedVolumeInputsSchema, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
 import { claimVolumeName, hasLeftovers, noteLeftovers, release, reserve } from "./context";
 import { plannerInventoryOf } from "./devices";
@@ -82,7 +82,7 @@ export const volumeHandler: Handler = {
       const { bricks: _b, ...rest } = news;
       return { inputs: rest };
     }
-    const result = validate(volumeInputsSchema, withoutEngineKeys(news));
+    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
     if (!result.ok) return { failures: result.failures };
     const previous =
       olds.name !== undefined ? parse({ ...olds, size: olds.size ?? result.value.size }) : undefined;
@@ -109,11 +109,14 @@ export const volumeHandler: Handler = {
       requestOf(v); // validates durability and sizes against the cluster's policy
     } catch (err) {
       if (err instanceof ValidationError) {
-        // The planner names durability fields as its request does; say them as the user wrote them.
+        // The planner names fields as its request does; say them as the user wrote them.
         const message = err.message
           .replace(/durability\.data\b/g, "durability.disperseData")
-          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy");
-        return fail(err.field.split(/[.[]/)[0] ?? "size", message);
+          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy")
+          .replace(/^maxBricks:/, "cluster.maxBricksPerVolume:");
+        const property =
+          err.field === "maxBricks" ? "cluster.maxBricksPerVolume" : err.field.split(/[.[]/)[0];
+        return fail(property ?? "size", message);
       }
       throw err;
     }
