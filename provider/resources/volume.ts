@@ -167,7 +167,7 @@ export const volumeHandler: Handler = {
       throw err;
     }
     reserve(reservationKey(v), reservationOf(bricks, fixed));
-    noteLeftovers(reservationKey(v), leftovers(survey, bricks).length > 0);
+    noteLeftovers(reservationKey(v), leftovers(survey, bricks, previous?.bricks ?? []).length > 0);
     return { inputs: { ...news, ...v, bricks } };
   },
 
@@ -251,7 +251,7 @@ export const volumeHandler: Handler = {
     const bricks = after.bricks ?? planFrom(after, survey, fixed);
     const next = { ...after, bricks };
     // Bricks a cut operation made that this plan does not use go first (they free the space).
-    const stale = leftovers(survey, bricks);
+    const stale = leftovers(survey, bricks, before.bricks ?? []);
     if (stale.length > 0) await ops.destroyOwned(next, stale);
     const fixedById = new Map(fixed.map((b) => [b.id, b]));
     const added = bricks.filter((b) => !fixedById.has(b.id));

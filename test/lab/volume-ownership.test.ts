@@ -52,7 +52,7 @@ async function nodeState(): Promise<string[]> {
         `lvs --noheadings -o vg_name,lv_name,lv_size,lv_tags --units b | sort
 findmnt -rn -o TARGET,SOURCE | grep -v '^/proc\\|^/sys\\|^/dev\\|^/run' | sort
 cat /etc/fstab
-ls -la /srv/omega/brick`,
+ls -1A /srv/omega/brick`,
       ),
     ),
   );
@@ -115,7 +115,7 @@ beforeAll(async () => {
   await n.onNodes([0, 1, 2], (i) =>
     on(
       i,
-      `lvcreate -qq -y -L 256m -n omega_hand --addtag glusterfs.volume=omega gfs_lab_vdb
+      `lvcreate -qq -y -L 320m -n omega_hand --addtag glusterfs.volume=omega gfs_lab_vdb
 mkfs.xfs -q -i size=512 /dev/gfs_lab_vdb/omega_hand
 mkdir -p /srv/omega
 echo '/dev/gfs_lab_vdb/omega_hand /srv/omega xfs rw,noatime 0 0' >> /etc/fstab
