@@ -121,6 +121,12 @@ require_ours() {
 }`;
 
 /** key value ... for `volume set`: the user's options by the model's rules, plus the provider's own markers. */
+function assertBrickCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 100000)
+    throw new ValidationError("rebalanced", n, "a brick count 1..100000");
+  return n;
+}
+
 function optionPairs(options: Record<string, string>, markers: Record<string, string> = {}): string[] {
   for (const k of Object.keys(options)) assertOptionValue(assertUserOptionKey(k, `options.${k}`), options[k]);
   const all = { ...options, ...markers };
@@ -156,6 +162,8 @@ export interface CreateVolumeSpec extends VolumeRef {
   options?: Record<string, string>;
   /** Start the volume (default true). */
   start?: boolean;
+  /** Record this many bricks as rebalanced (a new volume needs no rebalance). */
+  rebalanced?: number;
 }
 
 /**
@@ -171,6 +179,9 @@ export function buildCreateVolume(spec: CreateVolumeSpec) {
   const opts = optionPairs(spec.options ?? {}, {
     [MANAGED_OPTION]: cluster,
     ...(owner !== "" ? { [OWNER_OPTION]: owner } : {}),
+    ...(spec.rebalanced !== undefined
+      ? { [REBALANCED_OPTION]: String(assertBrickCount(spec.rebalanced)) }
+      : {}),
   });
   return new ScriptBuilder("volume.create", { timeoutMs: 600_000 })
     .add(INFO)
@@ -226,8 +237,14 @@ export async function createVolume(exec: RemoteExecutor, spec: CreateVolumeSpec)
   return { changes: r.changes, info: infoFrom(r) };
 }
 
+export interface SetOptionsSpec extends VolumeRef {
+  options: Record<string, string>;
+  /** Also mark the volume with `owner` (one this resource holds from before owner markers). */
+  markOwner?: boolean;
+}
+
 /** Sets options whose value differs; only on a volume marked as ours. */
-export function buildSetOptions(spec: VolumeRef & { options: Record<string, string> }) {
+export function buildSetOptions(spec: SetOptionsSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
@@ -238,17 +255,14 @@ export function buildSetOptions(spec: VolumeRef & { options: Record<string, stri
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
-set -- ${optionPairs(spec.options)}`,
+set -- ${optionPairs(spec.options, spec.markOwner && owner !== "" ? { [OWNER_OPTION]: owner } : {})}`,
       1,
     )
     .add(SET_OPTIONS, 1)
     .build();
 }
 
-export async function setOptions(
-  exec: RemoteExecutor,
-  spec: VolumeRef & { options: Record<string, string> },
-): Promise<{ changes: string[] }> {
+export async function setOptions(exec: RemoteExecutor, spec: SetOptionsSpec): Promise<{ changes: string[] }> {
   return applyStep(exec, buildSetOptions(spec));
 }
 

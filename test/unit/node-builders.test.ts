@@ -401,6 +401,27 @@ export -f gluster
     expect(r.calls.at(-1)).toMatch(/volume delete smoke/);
   });
 
+  test("the provider's own markers are set by create and by an owner claim, never taken from user options", () => {
+    const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
+    const create = n.buildCreateVolume({
+      ...ref,
+      layout: { kind: "replicate", replica: 3 },
+      bricks: replica3,
+      rebalanced: 3,
+    });
+    expect(create.text).toMatch(
+      /set -- user.glusterfs-provider.managed lab user.glusterfs-provider.owner p\/s\/mine user.glusterfs-provider.rebalanced 3/,
+    );
+    const claim = runWith(n.buildSetOptions({ ...ref, options: {}, markOwner: true }), infoWith());
+    expect(claim).toEqual({
+      code: 0,
+      calls: [expect.stringMatching(/volume set smoke user.glusterfs-provider.owner p\/s\/mine/)],
+    });
+    expect(() => n.buildSetOptions({ ...ref, options: { "user.glusterfs-provider.owner": "x" } })).toThrow(
+      /reserved/,
+    );
+  });
+
   test("set, start, rebalance, stop: refused on a volume marked for another owner", () => {
     const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
     for (const s of [
