@@ -1,29 +1,64 @@
 // The resource model: zod schemas are the one source of the inputs' and outputs' types.
 // schema.json describes the same properties; test/unit/model-schema.test.ts keeps them in step.
+//
+// Every value that reaches a node is checked here by the same rule (provider/core/names.ts) the
+// script builders assert later, so `check` refuses in preview whatever `up` would refuse.
 import { z } from "zod";
 import { HOST_KEY_FORM, parseHostKey } from "./hostkey";
+import {
+  brickPathRule,
+  brickRootRule,
+  clusterIdRule,
+  devicePathRule,
+  duplicateNodes,
+  hostRule,
+  LIMITS,
+  optionValueRule,
+  ownerRule,
+  PATTERNS,
+  type Rule,
+  storageHostRule,
+  userOptionKeyRule,
+  vgClash,
+  volumeNameRule,
+} from "./names";
+import { DEFAULTS } from "./placement/request";
+import { EXTENT, XFS_MIN_SIZE } from "./sizing";
+import { formatSize } from "./units";
+
+/**
+ * A string checked by one of the shared rules. The issue carries the rule's reason and fix;
+ * provider/resources/handler.ts `validate` puts the value between field and reason.
+ */
+export function ruled(rule: Rule) {
+  return z.string().superRefine((value, ctx) => {
+    const refusal = rule(value);
+    // `continue: false`: the object-level checks (duplicates) run only when every value passed.
+    if (refusal)
+      ctx.addIssue({
+        code: "custom",
+        message: `${refusal.why}; ${refusal.fix}`,
+        params: { refusal },
+        continue: false,
+      });
+  });
+}
 
 /** Any value that reaches a remote shell is validated by a pattern first (then quoted). */
-const hostPattern = /^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$/;
-export const hostName = z
-  .string()
-  .regex(hostPattern, "must be a hostname or IP address (letters, digits, '.', ':', '-')");
-export const devicePath = z
-  .string()
-  .regex(/^\/dev\/[A-Za-z0-9][A-Za-z0-9/_.-]{0,127}$/, "must be a device path such as /dev/vdb");
+export const hostName = ruled(hostRule);
+/** An address Gluster is given (peers, bricks): not loopback. */
+export const storageHost = ruled(storageHostRule);
+export const devicePath = ruled(devicePathRule);
 export const tagMap = z.record(
   z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "tag names use letters, digits, '_', '.', '-'"),
   z.string().regex(/^[A-Za-z0-9_.:/=+-]{0,128}$/, "tag values use letters, digits and _ . : / = + -"),
 );
-export const clusterIdSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, "must start with a lowercase letter and use a-z, 0-9, '-' (at most 31)");
-export const volumeNameSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
-    "must start with a letter and use letters, digits, '_' and '-' (at most 64 characters)",
-  );
+export const clusterIdSchema = ruled(clusterIdRule);
+export const volumeNameSchema = ruled(volumeNameRule);
+/** Failure domains: whole numbers (Heketi's topology.json starts them at 1; nothing here needs that). */
+export const zoneSchema = z.number().int().min(0).max(LIMITS.zoneMax);
+/** A whole number of bytes (what the builders and the planner take). */
+const bytes = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A pinned host key: refused in preview when malformed, rather than failing every dial. */
 export const hostKeySchema = z.string().superRefine((text, ctx) => {
@@ -63,21 +98,35 @@ export const expandModeSchema = z.enum(["add-sets", "grow"]);
 export const clusterInputsSchema = z.object({
   clusterId: clusterIdSchema,
   zoneChecking: zoneCheckingSchema.default("strict"),
-  brickRoot: z
-    .string()
-    .regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, "must be an absolute path of letters, digits, '/', '_', '.', '-'")
-    .default("/var/lib/glusterfs-bricks"),
-  minBrickSize: z.number().positive().optional(),
-  maxBrickSize: z.number().positive().optional(),
-  maxBricksPerVolume: z.number().int().positive().optional(),
+  brickRoot: ruled(brickRootRule).default("/var/lib/glusterfs-bricks"),
+  minBrickSize: bytes
+    .min(
+      XFS_MIN_SIZE,
+      `at least ${formatSize(XFS_MIN_SIZE)} (${XFS_MIN_SIZE} bytes), the smallest XFS mkfs accepts`,
+    )
+    .optional(),
+  maxBrickSize: bytes.min(EXTENT, `at least one LVM extent (${EXTENT} bytes)`).optional(),
+  /** The planner takes at least one set and at most 100000 bricks; the Volume's check compares with its set size. */
+  maxBricksPerVolume: z.number().int().min(1).max(100000).optional(),
   expandMode: expandModeSchema.default("add-sets"),
 });
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
 
+/** The cluster policy with its cross-field rules (the planner refuses a maximum below the minimum). */
+export const clusterPolicySchema = clusterInputsSchema.superRefine((c, ctx) => {
+  const min = c.minBrickSize ?? DEFAULTS.minBrickSize;
+  if (c.maxBrickSize !== undefined && c.maxBrickSize < min)
+    ctx.addIssue({
+      code: "custom",
+      path: ["maxBrickSize"],
+      message: `must be at least the minimum brick size (${formatSize(min)}, ${min} bytes${c.minBrickSize === undefined ? ", the default" : ""})`,
+    });
+});
+
 /** Another member of the pool, for peer probe and detach. */
 export const memberSchema = z.object({
   manageAddress: hostName,
-  storageAddress: hostName,
+  storageAddress: storageHost,
   connection: connectionSchema,
 });
 export type Member = z.infer<typeof memberSchema>;
@@ -85,14 +134,23 @@ export type Member = z.infer<typeof memberSchema>;
 export const nodeInputsSchema = z.object({
   clusterId: clusterIdSchema,
   manageAddress: hostName,
-  storageAddress: hostName,
-  zone: z.number().int().min(0).default(1),
+  storageAddress: storageHost,
+  zone: zoneSchema.default(1),
   tags: tagMap.default({}),
   connection: connectionSchema,
   /** Nodes declared before this one; the first reachable one probes this node into the pool. */
   members: z.array(memberSchema).default([]),
 });
 export type NodeInputs = z.infer<typeof nodeInputsSchema>;
+
+/** A node's inputs, refused when an earlier member is the same machine (declared twice). */
+export const checkedNodeInputsSchema = nodeInputsSchema.superRefine((n, ctx) => {
+  // The node comes last, so a clash names the member it repeats.
+  for (const d of duplicateNodes([...n.members, n], (i) => `members.${i}`).filter(
+    (d) => d.index === n.members.length,
+  ))
+    ctx.addIssue({ code: "custom", path: [d.field], message: d.message, params: { plain: true } });
+});
 
 export const deviceInputsSchema = z.object({
   clusterId: clusterIdSchema,
@@ -106,8 +164,8 @@ export type DeviceInputs = z.infer<typeof deviceInputsSchema>;
 
 export const topologyNodeSchema = z.object({
   manageAddress: hostName,
-  storageAddress: hostName,
-  zone: z.number().int().min(0),
+  storageAddress: storageHost,
+  zone: zoneSchema,
   tags: tagMap.default({}),
   connection: connectionSchema,
   devices: z.array(z.object({ path: devicePath, tags: tagMap.default({}) })),
@@ -126,18 +184,18 @@ export const durabilitySchema = z
 export type Durability = z.infer<typeof durabilitySchema>;
 
 export const brickSchema = z.object({
-  id: z.string().regex(/^s\d+b\d+$/),
+  id: z.string().regex(PATTERNS.brickId),
   node: hostName,
-  storage: hostName,
-  zone: z.number().int(),
+  storage: storageHost,
+  zone: zoneSchema,
   device: devicePath,
-  set: z.number().int().min(0),
-  index: z.number().int().min(0),
+  set: z.number().int().min(0).max(LIMITS.brickIndexMax),
+  index: z.number().int().min(0).max(LIMITS.brickIndexMax),
   role: z.enum(["data", "arbiter"]),
-  size: z.number().positive(),
-  poolSize: z.number().positive(),
-  metadataSize: z.number().positive(),
-  path: z.string(),
+  size: bytes,
+  poolSize: bytes,
+  metadataSize: bytes,
+  path: ruled(brickPathRule),
 });
 export type Brick = z.infer<typeof brickSchema>;
 
@@ -148,26 +206,16 @@ export const tagRuleSchema = z.object({
 });
 
 export const volumeInputsSchema = z.object({
-  cluster: clusterInputsSchema,
+  cluster: clusterPolicySchema,
   topology: z.array(topologyNodeSchema).min(1, "the cluster has no nodes: declare Nodes before the Volume"),
   name: volumeNameSchema,
   /** The one Volume resource owning the volume ("project/stack/resource"; the SDK sets it). */
-  owner: z
-    .string()
-    .regex(/^[A-Za-z0-9_.]/, "must start with a letter, digit, '_' or '.'")
-    .max(400)
-    .refine((s) => ![...s].some((c) => c < " " || c === "\x7f"), "must not contain control characters")
-    .optional(),
+  owner: ruled(ownerRule).optional(),
   size: z.union([z.string(), z.number()]),
   durability: durabilitySchema,
   snapshotFactor: z.number().min(1).max(100).default(1),
-  gid: z.number().int().min(0).max(4294967294).optional(),
-  options: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9_.-]{0,127}$/, "Gluster option names are dotted lowercase words"),
-      z.string().max(1024),
-    )
-    .default({}),
+  gid: z.number().int().min(0).max(LIMITS.gidMax).optional(),
+  options: z.record(ruled(userOptionKeyRule), ruled(optionValueRule)).default({}),
   zoneChecking: zoneCheckingSchema.optional(),
   tagMatch: z.array(tagRuleSchema).default([]),
   averageFileSize: z.union([z.string(), z.number()]).optional(),
@@ -175,6 +223,30 @@ export const volumeInputsSchema = z.object({
   bricks: z.array(brickSchema).optional(),
 });
 export type VolumeInputs = z.infer<typeof volumeInputsSchema>;
+
+/** A volume's inputs with the checks that need the whole topology: no node or volume group twice. */
+export const checkedVolumeInputsSchema = volumeInputsSchema.superRefine((v, ctx) => {
+  for (const d of duplicateNodes(v.topology, (i) => `topology.${i}`))
+    ctx.addIssue({
+      code: "custom",
+      path: ["topology", d.index, d.field],
+      message: d.message,
+      params: { plain: true },
+    });
+  v.topology.forEach((n, ni) => {
+    const clash = vgClash(
+      n.devices.map((d) => d.path),
+      v.cluster.clusterId,
+    );
+    if (clash)
+      ctx.addIssue({
+        code: "custom",
+        path: ["topology", ni, "devices", clash.index, "path"],
+        message: clash.message,
+        params: { plain: true },
+      });
+  });
+});
 
 export const volumeOutputsSchema = z.object({
   volumeId: z.string(),

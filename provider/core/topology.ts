@@ -2,12 +2,21 @@
 // its conversion into the planner's Inventory. Validation errors name the JSON path.
 import { z } from "zod";
 import { ValidationError } from "./errors";
+import { ruled } from "./model";
+import {
+  devicePathRule,
+  duplicateNodes,
+  hostRule,
+  LIMITS,
+  type Refusal,
+  RefusedValue,
+  storageHostRule,
+  vgClash,
+} from "./names";
 import { parseSize, SIZE_ALLOWED } from "./units";
 import { roundDownExtent, usableDeviceSize } from "./sizing";
 
 const TAG_KEY = /^[a-zA-Z0-9_.-]{1,32}$/;
-const DEVICE_NAME = /^\/[a-zA-Z0-9_.:/-]+$/;
-const HOSTNAME = /^[a-zA-Z0-9]([a-zA-Z0-9_.:-]*[a-zA-Z0-9])?$/;
 
 const tags = z
   .record(
@@ -25,7 +34,8 @@ const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
 });
 
-const deviceName = z.string().regex(DEVICE_NAME, "an absolute device path such as /dev/sdb");
+// Hosts and device paths follow the same rules as the resources' inputs (provider/core/names.ts).
+const deviceName = ruled(devicePathRule);
 
 // Heketi allows a bare device path where an object is expected; read it as { name }.
 const device = z.preprocess(
@@ -39,14 +49,17 @@ const device = z.preprocess(
   }),
 );
 
-const hostnames = z
-  .array(z.string().regex(HOSTNAME, "a host name or IP address"))
-  .min(1, "a list of at least one host name");
+const hostnames = (host: z.ZodType<string>) => z.array(host).min(1, "a list of at least one host name");
 
 const node = z.object({
   node: z.object({
-    hostnames: z.object({ manage: hostnames, storage: hostnames }),
-    zone: z.number().int("an integer zone >= 1").min(1, "an integer zone >= 1 (Heketi rejects 0)").optional(),
+    hostnames: z.object({ manage: hostnames(ruled(hostRule)), storage: hostnames(ruled(storageHostRule)) }),
+    zone: z
+      .number()
+      .int("an integer zone >= 1")
+      .min(1, "an integer zone >= 1 (Heketi rejects 0)")
+      .max(LIMITS.zoneMax, `an integer zone up to ${LIMITS.zoneMax}`)
+      .optional(),
     tags: tags.optional(),
   }),
   devices: z.array(device).default([]),
@@ -142,26 +155,37 @@ export function parseHeketiTopology(json: unknown): Topology {
   const parsed = topologySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const value = valueAt(json, issue.path);
+    if (issue.code === "custom" && issue.params?.refusal)
+      throw new RefusedValue(pathOf(issue.path), value, issue.params.refusal as Refusal);
     const allowed = issue.code === "invalid_type" ? `${issue.expected}` : issue.message;
-    throw new ValidationError(pathOf(issue.path), valueAt(json, issue.path), allowed);
+    throw new ValidationError(pathOf(issue.path), value, allowed);
   }
-  const seenManage = new Map<string, string>();
+  // A node declared twice (in any cluster of the file) would get two bricks of one set.
+  const all = parsed.data.clusters.flatMap((c, ci) =>
+    c.nodes.map((n, ni) => ({
+      where: `topology.clusters[${ci}].nodes[${ni}]`,
+      manageAddress: n.node.hostnames.manage[0]!,
+      storageAddress: n.node.hostnames.storage[0]!,
+    })),
+  );
+  const twice = duplicateNodes(all, (i) => all[i]!.where)[0];
+  if (twice) {
+    const n = all[twice.index]!;
+    const list = twice.field === "manageAddress" ? "manage" : "storage";
+    throw new RefusedValue(`${n.where}.node.hostnames.${list}[0]`, n[twice.field], twice.refusal);
+  }
   const clusters = parsed.data.clusters.map((c, ci): TopologyCluster => {
     const nodes = c.nodes.map((n, ni): TopologyNode => {
       const where = `topology.clusters[${ci}].nodes[${ni}]`;
       const manage = n.node.hostnames.manage;
-      const first = manage[0]!;
-      const other = seenManage.get(first);
-      if (other !== undefined) {
-        throw new ValidationError(
-          `${where}.node.hostnames.manage[0]`,
-          first,
-          "a manage host name used by one node only",
-          `also ${other}`,
+      const clash = vgClash(n.devices.map((d) => d.name));
+      if (clash)
+        throw new RefusedValue(
+          `${where}.devices[${clash.index}].name`,
+          n.devices[clash.index]!.name,
+          clash.refusal,
         );
-      }
-      seenManage.set(first, where);
-      const names = new Set<string>();
       const devices = n.devices.map((d, di): TopologyDevice => {
         const dev: TopologyDevice = { name: d.name, destroydata: d.destroydata ?? false, tags: d.tags ?? {} };
         if (d.size !== undefined) dev.size = d.size;
@@ -173,14 +197,6 @@ export function parseHeketiTopology(json: unknown): Topology {
             `at most the device size (${d.size} bytes)`,
           );
         }
-        if (names.has(dev.name)) {
-          throw new ValidationError(
-            `${where}.devices[${di}].name`,
-            dev.name,
-            "a device name listed once per node",
-          );
-        }
-        names.add(dev.name);
         return dev;
       });
       return {

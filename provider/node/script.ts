@@ -30,7 +30,6 @@ gl() { gluster --mode=script "$@"; }
 glx() { gluster --mode=script "$@" --xml; }
 xml_ret() { sed -n 's:.*<opRet>\(-\{0,1\}[0-9]*\)</opRet>.*:\1:p' | head -n1; }
 xml_err() { sed -n 's:.*<opErrstr>\(.*\)</opErrstr>.*:\1:p' | head -n1; }
-# gl_ok ARGS...: runs a gluster command with --xml, fails with its opErrstr unless opRet is 0.
 # replace_file FILE CMD...: FILE's new content is what CMD prints when it reads the old content on
 # its input. Written to a temporary file with a unique name in FILE's directory, with FILE's owner
 # and mode, flushed to disk, then renamed over FILE: a reader, a concurrent step or a crash sees
@@ -48,6 +47,7 @@ replace_file() {
   fi
   sync "$d" 2>/dev/null || true
 }
+# gl_ok ARGS...: runs a gluster command with --xml, fails with its opErrstr unless opRet is 0.
 gl_ok() { local out; out=$(glx "$@" 2>&1) || true; if [ "$(printf '%s' "$out" | xml_ret)" != 0 ]; then printf 'gluster %s: %s\n' "$*" "$(printf '%s' "$out" | xml_err)" >&2; printf '%s\n' "$out" | tail -n 5 >&2; return 1; fi; }
 `;
 
@@ -76,10 +76,9 @@ node_lock() {
   [ -e "$node_lock_file" ] || { mkdir -p "$(dirname "$node_lock_file")" && (umask 022 && : >>"$node_lock_file"); } 2>/dev/null || true
   exec 9<"$node_lock_file" || fail "cannot open the node lock $node_lock_file on $(hostname)"
   if ! flock -w "$1" 9; then
-    fail_because node-locked "step $node_lock_step waited $1 s for the node lock $node_lock_file on $(hostname) and gave up; it is held by: $(cat "$node_lock_file" 2>/dev/null || echo unknown) (processes holding it: $(fuser "$node_lock_file" 2>/dev/null | tr -s ' ' || echo unknown))"
+    fail_because node-locked "step $node_lock_step waited $1 s for the node lock $node_lock_file on $(hostname) and gave up; it is held by: $(cat "$node_lock_file" 2>/dev/null || echo unknown) (processes with it open, waiters included: $(fuser "$node_lock_file" 2>/dev/null | tr -s ' ' || echo unknown))"
   fi
-  { printf 'step %s, pid %s, since %s
-' "$node_lock_step" "$$" "$(date -u +%FT%TZ)" >"$node_lock_file"; } 2>/dev/null || true
+  { printf 'step %s, pid %s, since %s\n' "$node_lock_step" "$$" "$(date -u +%FT%TZ)" >"$node_lock_file"; } 2>/dev/null || true
 }
 # node_unlock, then node_lock "$node_lock_wait": around a long wait that changes nothing on the
 # node (a rebalance running), so that it does not hold up every other step on the node.

@@ -24,13 +24,14 @@ const PRELUDE_HINTS: Readonly<Record<string, string>> = {
     "another step of this or another provider process holds the node lock (named above); wait for it to end, or end it if it hangs, then retry",
 };
 
+/** The hint for the cause the script named; a plain string only when no cause has its own. */
 function hintFor(hints: StepHints | undefined, causes: readonly string[]): string | undefined {
-  if (typeof hints === "string") return hints;
+  const byCause = typeof hints === "string" ? {} : (hints ?? {});
   for (const c of causes) {
-    const h = hints?.[c] ?? PRELUDE_HINTS[c];
+    const h = byCause[c] ?? PRELUDE_HINTS[c];
     if (h !== undefined) return h;
   }
-  return undefined;
+  return typeof hints === "string" ? hints : undefined;
 }
 
 export async function runStep(

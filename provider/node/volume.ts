@@ -5,11 +5,13 @@ import { ValidationError } from "../core/errors";
 import {
   MANAGED_OPTION,
   OWNER_OPTION,
+  assertBrickPath,
   assertClusterId,
   assertHost,
   assertOptionKey,
   assertOptionValue,
   assertOwner,
+  assertUserOptionKey,
   assertVolumeName,
 } from "../core/names";
 import { sh } from "../core/shell";
@@ -76,8 +78,6 @@ export function layoutWords(layout: VolumeLayout): string[] {
   }
 }
 
-const BRICK_PATH = /^\/[A-Za-z0-9/_.-]{1,250}$/;
-
 /** host:/path specs in plan order, checked: whole sets, no two bricks of a set on one host. */
 export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout): string[] {
   const n = setSize(layout);
@@ -85,13 +85,7 @@ export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout
     throw new ValidationError("bricks", bricks.length, `a non-zero multiple of the set size ${n}`);
   const specs = bricks.map((b, i) => {
     const host = assertHost(b.host, `brick ${i} host`);
-    if (!BRICK_PATH.test(b.path) || b.path.split("/").some((s) => s === "..") || b.path.includes("//"))
-      throw new ValidationError(
-        `brick ${i} path`,
-        b.path,
-        "an absolute path of letters, digits, '/', '_', '.', '-'",
-      );
-    return `${host}:${b.path}`;
+    return `${host}:${assertBrickPath(b.path, `brick ${i} path`)}`;
   });
   if (new Set(specs).size !== specs.length) throw new ValidationError("bricks", specs, "distinct bricks");
   if (layout.kind !== "distribute")
@@ -126,10 +120,19 @@ require_ours() {
   [ -z "$o" ] || [ "$o" = "${D}owner:-}" ] || refuse "volume $vol belongs to $o, not to ${D}owner:-this resource}"
 }`;
 
-function optionPairs(options: Record<string, string>): string[] {
-  return Object.keys(options)
+/** key value ... for `volume set`: the user's options by the model's rules, plus the provider's own markers. */
+function assertBrickCount(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 100000)
+    throw new ValidationError("rebalanced", n, "a brick count 1..100000");
+  return n;
+}
+
+function optionPairs(options: Record<string, string>, markers: Record<string, string> = {}): string[] {
+  for (const k of Object.keys(options)) assertOptionValue(assertUserOptionKey(k, `options.${k}`), options[k]);
+  const all = { ...options, ...markers };
+  return Object.keys(all)
     .sort()
-    .flatMap((k) => [assertOptionKey(k), assertOptionValue(k, options[k])]);
+    .flatMap((k) => [assertOptionKey(k), assertOptionValue(k, all[k])]);
 }
 
 const SET_OPTIONS = String.raw`set_args=()
@@ -159,6 +162,8 @@ export interface CreateVolumeSpec extends VolumeRef {
   options?: Record<string, string>;
   /** Start the volume (default true). */
   start?: boolean;
+  /** Record this many bricks as rebalanced (a new volume needs no rebalance). */
+  rebalanced?: number;
 }
 
 /**
@@ -171,10 +176,12 @@ export function buildCreateVolume(spec: CreateVolumeSpec) {
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const specs = brickSpecs(spec.bricks, spec.layout);
-  const opts = optionPairs({
-    ...(spec.options ?? {}),
+  const opts = optionPairs(spec.options ?? {}, {
     [MANAGED_OPTION]: cluster,
     ...(owner !== "" ? { [OWNER_OPTION]: owner } : {}),
+    ...(spec.rebalanced !== undefined
+      ? { [REBALANCED_OPTION]: String(assertBrickCount(spec.rebalanced)) }
+      : {}),
   });
   return new ScriptBuilder("volume.create", { timeoutMs: 600_000 })
     .add(INFO)
@@ -230,8 +237,14 @@ export async function createVolume(exec: RemoteExecutor, spec: CreateVolumeSpec)
   return { changes: r.changes, info: infoFrom(r) };
 }
 
+export interface SetOptionsSpec extends VolumeRef {
+  options: Record<string, string>;
+  /** Also mark the volume with `owner` (one this resource holds from before owner markers). */
+  markOwner?: boolean;
+}
+
 /** Sets options whose value differs; only on a volume marked as ours. */
-export function buildSetOptions(spec: VolumeRef & { options: Record<string, string> }) {
+export function buildSetOptions(spec: SetOptionsSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
@@ -242,17 +255,14 @@ export function buildSetOptions(spec: VolumeRef & { options: Record<string, stri
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
-set -- ${optionPairs(spec.options)}`,
+set -- ${optionPairs(spec.options, spec.markOwner && owner !== "" ? { [OWNER_OPTION]: owner } : {})}`,
       1,
     )
     .add(SET_OPTIONS, 1)
     .build();
 }
 
-export async function setOptions(
-  exec: RemoteExecutor,
-  spec: VolumeRef & { options: Record<string, string> },
-): Promise<{ changes: string[] }> {
+export async function setOptions(exec: RemoteExecutor, spec: SetOptionsSpec): Promise<{ changes: string[] }> {
   return applyStep(exec, buildSetOptions(spec));
 }
 

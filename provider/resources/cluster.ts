@@ -1,12 +1,14 @@
 // GlusterCluster: the pool's identity and the policy its volumes follow. It makes nothing on
 // the nodes itself; nodes, devices and volumes carry its id in their LVM tags.
-import { clusterInputsSchema } from "../core/model";
+import { clusterPolicySchema } from "../core/model";
 import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } from "./handler";
 
 export const clusterHandler: Handler = {
   async check(_olds, news) {
-    const result = validate(clusterInputsSchema, withoutEngineKeys(news));
-    return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
+    const result = validate(clusterPolicySchema, withoutEngineKeys(news));
+    if (result.ok) return { inputs: { ...news, ...result.value } };
+    // No failures: only values not known yet (preview) were in question.
+    return result.failures.length > 0 ? { failures: result.failures } : { inputs: news };
   },
   async diff(_id, olds, news) {
     if (olds.clusterId !== news.clusterId) return { replaces: ["clusterId"] };

@@ -70,3 +70,15 @@ export function claimVolumeName(cluster: string, name: string, owner: string): s
   claims.set(key, owner);
   return undefined;
 }
+
+/** Volumes (keyed "cluster/name") whose check found bricks a cut operation left that the plan does not use. */
+const leftoverBricks = new Set<string>();
+
+/** check notes that the nodes hold leftovers for a volume, so diff asks for an update that removes them. */
+export function noteLeftovers(key: string, present: boolean): void {
+  if (present) leftoverBricks.add(key);
+  else leftoverBricks.delete(key);
+}
+export function hasLeftovers(key: string): boolean {
+  return leftoverBricks.has(key);
+}

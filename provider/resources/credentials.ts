@@ -6,6 +6,7 @@
 // engine has every secret field moved out again (`sealCredentials`), whatever the handler did.
 import { connectionSecretFields } from "../core/model";
 import { redact } from "../ssh";
+import { stackDefaults } from "./context";
 import { type Handler, type Inputs, sameValue, secretValuesOf } from "./handler";
 
 export const CREDENTIALS = "credentials";
@@ -109,14 +110,17 @@ export function withCredentials(handler: Handler): Handler {
     try {
       return await f();
     } catch (err) {
-      throw redactError(err, secretValuesOf(...values));
+      // The stack's default credentials (glusterfs:password and friends) are never echoed either.
+      const { knownHostsFile: _file, ...stackSecrets } = stackDefaults();
+      throw redactError(err, secretValuesOf(...values, { credentials: stackSecrets }));
     }
   };
   return {
     check: (olds, news) =>
       guard([olds, news], async () => {
         const r = await handler.check(openCredentials(olds), openCredentials(news));
-        const secrets = secretValuesOf(olds, news);
+        const { knownHostsFile: _file, ...stackSecrets } = stackDefaults();
+        const secrets = secretValuesOf(olds, news, { credentials: stackSecrets });
         return {
           ...(r.inputs ? { inputs: sealCredentials(r.inputs) } : {}),
           ...(r.failures

@@ -1,8 +1,41 @@
 // Device: a raw block device made into one LVM volume group tagged as ours. Preflight refuses
 // a disk that holds anything unless `wipe` opts in; delete refuses while bricks remain.
 import { type DeviceInputs, deviceInputsSchema } from "../core/model";
-import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } from "./handler";
+import { hostIdentity, refusalText, vgClash, vgName } from "../core/names";
+import {
+  type CheckFailure,
+  containsUnknown,
+  type Handler,
+  type Inputs,
+  sameValue,
+  validate,
+  withoutEngineKeys,
+} from "./handler";
 import * as ops from "./ops";
+
+/**
+ * Volume groups claimed by the Devices checked in this provider process (one process serves every
+ * resource of a preview or update), keyed by cluster, node and VG name. A Device sees only itself,
+ * so two spellings of one disk (/dev/vdb and /dev/mapper/vdb: one VG name) meet here.
+ */
+const claimed = new Map<string, string>();
+
+function claimVolumeGroup(d: DeviceInputs): CheckFailure | undefined {
+  const key = `${d.clusterId}|${hostIdentity(d.node)}|${vgName(d.clusterId, d.path)}`;
+  const other = claimed.get(key);
+  if (other !== undefined && other !== d.path) {
+    const { why, fix } = vgClash([other, d.path], d.clusterId)!.refusal;
+    return {
+      property: "path",
+      reason: refusalText("path", d.path, {
+        why: `${why} (${other} is another Device of node ${d.node})`,
+        fix,
+      }),
+    };
+  }
+  claimed.set(key, d.path);
+  return undefined;
+}
 
 function parse(inputs: Inputs): DeviceInputs {
   return deviceInputsSchema.parse(withoutEngineKeys(inputs));
@@ -11,7 +44,11 @@ function parse(inputs: Inputs): DeviceInputs {
 export const deviceHandler: Handler = {
   async check(_olds, news) {
     const result = validate(deviceInputsSchema, withoutEngineKeys(news));
-    return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
+    if (!result.ok)
+      // No failures: only values not known yet (preview) were in question.
+      return result.failures.length > 0 ? { failures: result.failures } : { inputs: news };
+    const clash = containsUnknown(news) ? undefined : claimVolumeGroup(result.value);
+    return clash ? { failures: [clash] } : { inputs: { ...news, ...result.value } };
   },
 
   async diff(_id, olds, news) {

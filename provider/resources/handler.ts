@@ -1,6 +1,7 @@
 // The contract every resource handler meets, and helpers the handlers share.
 import type { z } from "zod";
 import { connectionSecretFields } from "../core/model";
+import { quoted } from "../core/names";
 import { redact } from "../ssh";
 
 export type Inputs = Record<string, unknown>;
@@ -36,7 +37,15 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Zod issues become check failures that name the field, the value and what is allowed. */
+/**
+ * Zod issues become check failures that name the field, the value and what is allowed. A value
+ * at or below a secret field (password, privateKey, privateKeyPassword, at any depth: proxy,
+ * members, topology) is never shown, whatever its type; other values are shown with secrets masked.
+ *
+ * During preview some inputs are not known yet: an issue about a value that is (or holds, or
+ * lies below) the engine's unknown marker is dropped, so every known value is still checked.
+ * `failures` is then empty when nothing known is wrong (the caller passes the inputs through).
+ */
 export function validate<T>(
   schema: z.ZodType<T>,
   raw: Inputs,
@@ -45,23 +54,51 @@ export function validate<T>(
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
-    failures: parsed.error.issues.map((issue) => {
+    failures: parsed.error.issues.flatMap((issue) => {
       const property = issue.path.map(String).join(".") || "(inputs)";
-      const value = issue.path.reduce<unknown>(
-        (v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined),
-        raw,
-      );
+      let unknown = false;
+      const value = issue.path.reduce<unknown>((v, key) => {
+        if (v === UNKNOWN) unknown = true;
+        return v && typeof v === "object" ? (v as Record<string, unknown>)[key as string] : undefined;
+      }, raw);
+      if (unknown || (issue.code !== "invalid_key" && containsUnknown(value))) return [];
+      // A whole connection of the wrong type may be a key or password pasted one level too high.
+      const last = String(issue.path[issue.path.length - 1] ?? "");
+      const secret =
+        issue.path.some((key) => secretKeys.has(String(key))) ||
+        (secretHolders.has(last) &&
+          (typeof value !== "object" || Array.isArray(value)) &&
+          value !== undefined);
       if (issue.code === "invalid_key") {
-        // A record key failed its pattern: name the key, and say what keys may look like.
+        // A record key failed its rule: name the key, and say what keys may look like.
         const key = String(issue.path[issue.path.length - 1]);
         const why = issue.issues[0]?.message ?? issue.message;
-        return { property, reason: `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}` };
+        const refused = issue.issues[0]?.code === "custom" && issue.issues[0].params?.refusal;
+        return {
+          property,
+          reason: refused
+            ? `${property}: the key ${JSON.stringify(key)} ${why}`
+            : `${property}: the key ${JSON.stringify(key)} is not allowed: ${why}`,
+        };
       }
-      // A secret is never echoed: not at a secret field's own path (a password given as a
-      // number), not inside an object shown whole, not where the same text sits under another name.
-      const atSecret = issue.path.some((key) => secretKeys.has(String(key)));
-      const shown =
-        value === undefined ? "nothing" : atSecret ? "a secret value" : JSON.stringify(redactSecrets(value));
+      const shown = secret
+        ? `a ${describeType(value)}, not shown: it is a secret`
+        : value === undefined
+          ? "nothing"
+          : JSON.stringify(redactSecrets(value));
+      if (issue.code === "custom" && issue.params?.plain) {
+        // The rule wrote the whole sentence (it names the value itself, never a secret).
+        return { property, reason: redact(`${property}: ${issue.message}`, secretValuesOf(raw)) };
+      }
+      if (issue.code === "custom" && issue.params?.refusal && !secret) {
+        // A shared rule (provider/core/names.ts): "the value X why; fix", as the builders say it.
+        return {
+          property,
+          reason: redact(`${property}: the value ${quoted(value)} ${issue.message}`, secretValuesOf(raw)),
+        };
+      }
+      // A secret is never echoed: not at a secret field's own path, not inside an object shown
+      // whole, and not where the same text sits under another name.
       return {
         property,
         reason: redact(`${property}: ${issue.message} (got ${shown})`, secretValuesOf(raw)),
@@ -70,15 +107,25 @@ export function validate<T>(
   };
 }
 
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "list";
+  return typeof value === "object" ? "object" : typeof value;
+}
+
 /** Keys whose values are secret wherever they appear: the connection's secret fields and `credentials`. */
 const secretKeys = new Set<string>([...connectionSecretFields, "credentials"]);
-
-/** Replaces the value of every secret key, at any depth, with "[secret]". */
+/** Fields whose object holds secrets: a value of another type there is not shown either. */
+const secretHolders = new Set(["connection", "proxy"]);
+/** A copy with every secret field's value (any type, at any depth) replaced by "[secret]". */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, secretKeys.has(k) && v ? "[secret]" : redactSecrets(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        secretKeys.has(k) && v !== undefined && v !== null ? "[secret]" : redactSecrets(v),
+      ]),
     );
   }
   return value;

@@ -1,6 +1,6 @@
 // Node: a member of the trusted storage pool. Create checks glusterd and probes the node from a
 // member declared before it; delete refuses while the node holds bricks, then detaches it.
-import { type NodeInputs, nodeInputsSchema } from "../core/model";
+import { type NodeInputs, checkedNodeInputsSchema, nodeInputsSchema } from "../core/model";
 import { type Handler, type Inputs, sameValue, validate, withoutEngineKeys } from "./handler";
 import * as ops from "./ops";
 
@@ -13,8 +13,10 @@ const stateOnly = ["zone", "tags", "connection", "members"];
 
 export const nodeHandler: Handler = {
   async check(_olds, news) {
-    const result = validate(nodeInputsSchema, withoutEngineKeys(news));
-    return result.ok ? { inputs: { ...news, ...result.value } } : { failures: result.failures };
+    const result = validate(checkedNodeInputsSchema, withoutEngineKeys(news));
+    if (result.ok) return { inputs: { ...news, ...result.value } };
+    // No failures: only values not known yet (preview) were in question.
+    return result.failures.length > 0 ? { failures: result.failures } : { inputs: news };
   },
 
   async diff(_id, olds, news) {

@@ -173,6 +173,15 @@ export function claimOf(v: VolumeInputs, survey: VolumeSurvey): Claim {
   return { kind: "foreign", who: "nobody we know: it is not made by pulumi-glusterfs (by hand or Heketi)" };
 }
 
+/**
+ * For a volume this resource already holds in state (made by it, made before owner markers, or
+ * imported): the owner it is now marked for when that is someone else, else undefined.
+ */
+export function markedForAnother(v: VolumeInputs, survey: VolumeSurvey): string | undefined {
+  const owner = survey.live?.options[OWNER_OPTION];
+  return owner && owner !== v.owner ? `Volume resource ${owner}` : undefined;
+}
+
 /** The reason a create of this name is refused, or undefined when the name is free (or already ours). */
 export function nameTakenReason(v: VolumeInputs, survey: VolumeSurvey): string | undefined {
   if (!survey.volumesKnown)
@@ -226,8 +235,17 @@ export function fitsPlan(o: OwnedBrick, planned: Brick | undefined): boolean {
   return near(o.brick.poolSize, planned.poolSize) && (!o.hasLv || near(o.brick.size, planned.size));
 }
 
-/** Owned bricks no live volume uses and the plan cannot use: left by a cut operation, to remove. */
-export function leftovers(survey: VolumeSurvey, plan: Brick[]): OwnedBrick[] {
+/**
+ * Owned bricks no live volume uses, state does not record and the plan cannot use: left by a cut
+ * operation, to remove. A recorded brick is never a leftover, even if the volume no longer lists it.
+ */
+export function leftovers(survey: VolumeSurvey, plan: Brick[], recorded: Brick[] = []): OwnedBrick[] {
   const byId = new Map(plan.map((b) => [b.id, b]));
-  return survey.owned.filter((o) => !o.attached && !fitsPlan(o, byId.get(o.brick.id)));
+  const kept = new Set(recorded.map((b) => `${b.node}|${b.device}|${b.id}`));
+  return survey.owned.filter(
+    (o) =>
+      !o.attached &&
+      !kept.has(`${o.brick.node}|${o.brick.device}|${o.brick.id}`) &&
+      !fitsPlan(o, byId.get(o.brick.id)),
+  );
 }

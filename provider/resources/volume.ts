@@ -3,9 +3,9 @@
 // Every operation starts from what the nodes hold for this resource (volume-survey.ts): a name
 // used by anyone else is refused, and an operation cut at any step is finished by the next run.
 import { ValidationError } from "../core/errors";
-import { type Brick, type VolumeInputs, volumeInputsSchema } from "../core/model";
+import { type Brick, checkedVolumeInputsSchema, type VolumeInputs, volumeInputsSchema } from "../core/model";
 import { parseSize } from "../core/units";
-import { claimVolumeName, release, reserve } from "./context";
+import { claimVolumeName, hasLeftovers, noteLeftovers, release, reserve } from "./context";
 import { plannerInventoryOf } from "./devices";
 import {
   type CheckFailure,
@@ -21,9 +21,9 @@ import { capacityOf, plan, requestOf } from "./volume-plan";
 import {
   type VolumeSurvey,
   attachedUnrecorded,
-  claimOf,
   creditsOf,
   leftovers,
+  markedForAnother,
   nameTakenReason,
   surveyVolume,
 } from "./volume-survey";
@@ -77,13 +77,22 @@ function planFrom(v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[
 
 export const volumeHandler: Handler = {
   async check(olds, news) {
-    if (containsUnknown(news)) {
+    // A rename is refused even while other values are unknown: Gluster cannot rename a volume.
+    if (
+      typeof olds.name === "string" &&
+      typeof news.name === "string" &&
+      !containsUnknown(news.name) &&
+      olds.name !== news.name
+    )
+      return fail("name", renameRefusal(olds.name, news.name));
+    // Every known value is checked, even while others are unknown (preview).
+    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
+    if (!result.ok && result.failures.length > 0) return { failures: result.failures };
+    if (!result.ok || containsUnknown(news)) {
       // Nodes or devices are not known yet: plan nothing from guesses; `up` plans for real.
       const { bricks: _b, ...rest } = news;
       return { inputs: rest };
     }
-    const result = validate(volumeInputsSchema, withoutEngineKeys(news));
-    if (!result.ok) return { failures: result.failures };
     const previous =
       olds.name !== undefined ? parse({ ...olds, size: olds.size ?? result.value.size }) : undefined;
     if (previous && previous.name !== result.value.name)
@@ -109,11 +118,14 @@ export const volumeHandler: Handler = {
       requestOf(v); // validates durability and sizes against the cluster's policy
     } catch (err) {
       if (err instanceof ValidationError) {
-        // The planner names durability fields as its request does; say them as the user wrote them.
+        // The planner names fields as its request does; say them as the user wrote them.
         const message = err.message
           .replace(/durability\.data\b/g, "durability.disperseData")
-          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy");
-        return fail(err.field.split(/[.[]/)[0] ?? "size", message);
+          .replace(/durability\.redundancy\b/g, "durability.disperseRedundancy")
+          .replace(/^maxBricks:/, "cluster.maxBricksPerVolume:");
+        const property =
+          err.field === "maxBricks" ? "cluster.maxBricksPerVolume" : err.field.split(/[.[]/)[0];
+        return fail(property ?? "size", message);
       }
       throw err;
     }
@@ -138,11 +150,12 @@ export const volumeHandler: Handler = {
       const taken = nameTakenReason(v, survey);
       if (taken) return fail("name", `name: ${taken}`);
     } else {
-      const claim = claimOf(v, survey);
-      if (claim.kind === "foreign")
+      // In state already (made here, before owner markers, or imported): only another owner's marker stops it.
+      const other = markedForAnother(v, survey);
+      if (other)
         return fail(
           "name",
-          `name: volume ${v.name} now belongs to ${claim.who}; this resource will not change it`,
+          `name: volume ${v.name} now belongs to ${other}; this resource will not change it`,
         );
     }
     const fixed = fixedBricks(survey, previous?.bricks ?? []);
@@ -154,6 +167,7 @@ export const volumeHandler: Handler = {
       throw err;
     }
     reserve(reservationKey(v), reservationOf(bricks, fixed));
+    noteLeftovers(reservationKey(v), leftovers(survey, bricks, previous?.bricks ?? []).length > 0);
     return { inputs: { ...news, ...v, bricks } };
   },
 
@@ -165,6 +179,9 @@ export const volumeHandler: Handler = {
     const changed = relevant.some((k) => !sameValue(olds[k], news[k]));
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
     if (changed) return {};
+    // check found bricks a cut operation left that the plan does not use: `up` removes them.
+    const v = volumeInputsSchema.safeParse(withoutEngineKeys(news));
+    if (v.success && hasLeftovers(reservationKey(v.data))) return { changes: true };
     // Refresh found the volume stopped outside Pulumi: `up` starts it again.
     if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
       return { changes: true };
@@ -224,9 +241,8 @@ export const volumeHandler: Handler = {
     const before = parse(olds);
     const after = parse(news);
     const survey = await surveyVolume(after);
-    const claim = claimOf(after, survey);
-    if (claim.kind === "foreign")
-      throw new Error(`volume ${after.name} now belongs to ${claim.who}; nothing was changed`);
+    const other = markedForAnother(after, survey);
+    if (other) throw new Error(`volume ${after.name} now belongs to ${other}; nothing was changed`);
     if (!survey.live)
       throw new Error(
         `volume ${after.name} does not exist on the cluster: run \`pulumi refresh\`; nothing was changed`,
@@ -235,7 +251,7 @@ export const volumeHandler: Handler = {
     const bricks = after.bricks ?? planFrom(after, survey, fixed);
     const next = { ...after, bricks };
     // Bricks a cut operation made that this plan does not use go first (they free the space).
-    const stale = leftovers(survey, bricks);
+    const stale = leftovers(survey, bricks, before.bricks ?? []);
     if (stale.length > 0) await ops.destroyOwned(next, stale);
     const fixedById = new Map(fixed.map((b) => [b.id, b]));
     const added = bricks.filter((b) => !fixedById.has(b.id));

@@ -53,9 +53,10 @@ export async function createVolume(v: VolumeInputs, bricks: Brick[]): Promise<vo
     ...ids(v),
     layout: layoutOf(v),
     bricks: planned(bricks),
+    options: v.options,
     // A new volume needs no rebalance: the mark says its bricks are balanced, so a later
     // expansion whose rebalance was cut is told apart by the mark lagging the brick count.
-    options: { ...v.options, [node.REBALANCED_OPTION]: String(bricks.length) },
+    rebalanced: bricks.length,
   });
 }
 
@@ -75,7 +76,7 @@ export async function claimOwnership(
   live: node.GlusterVolumeInfo | undefined,
 ): Promise<void> {
   if (!live || v.owner === undefined || live.options[OWNER_OPTION]) return;
-  await node.setOptions(executorFor(home(v)), { ...ids(v), options: { [OWNER_OPTION]: v.owner } });
+  await node.setOptions(executorFor(home(v)), { ...ids(v), options: {}, markOwner: true });
 }
 
 /** Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances to completion. */

@@ -9,7 +9,12 @@ export function redact(text: string, secrets: readonly (string | Buffer | undefi
   const values = secrets
     .map((s) => (Buffer.isBuffer(s) ? s.toString("utf8") : s))
     .filter((s): s is string => typeof s === "string" && s.length >= 3)
-    .flatMap((s) => [s, ...s.split(/\r?\n/).filter((l) => l.trim().length >= 16)])
+    // Also as JSON writes it (a quote or backslash escaped), and line by line (a key's lines).
+    .flatMap((s) => [
+      s,
+      JSON.stringify(s).slice(1, -1),
+      ...s.split(/\r?\n/).filter((l) => l.trim().length >= 16),
+    ])
     .sort((a, b) => b.length - a.length);
   for (const s of values) out = out.split(s).join(REDACTED);
   return out;

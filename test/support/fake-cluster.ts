@@ -197,6 +197,7 @@ export class FakeCluster {
   createBrick = async (exec: RemoteExecutor, spec: node.BrickSpec): Promise<node.BrickState> => {
     const n = this.node(exec.host);
     const ref = real.brickRef(spec);
+    real.buildCreateBrick(spec); // the real builder's validation, as on a node
     return this.step("brick.create", n.manage, `${ref.vg}/${ref.lv}`, () => {
       const g = this.vgOf(n, ref.vg);
       const tags = parseTags(brickTags(spec.volume, spec.set, spec.index, spec.role, spec.owner).join(","));
@@ -251,6 +252,7 @@ export class FakeCluster {
     sizes: { sizeBytes: number; poolSizeBytes?: number },
   ): Promise<{ sizeBytes: number; poolSizeBytes: number; changes: string[] }> => {
     const n = this.node(exec.host);
+    real.buildGrowBrick(ref, sizes);
     return this.step("brick.grow", n.manage, `${ref.vg}/${ref.lv}`, () => {
       const lv = this.lv(n, ref.vg, ref.lv);
       const pool = this.lv(n, ref.vg, ref.pool);
@@ -274,6 +276,7 @@ export class FakeCluster {
     ref: node.BrickRef,
   ): Promise<{ changes: string[]; poolKept: boolean }> => {
     const n = this.node(exec.host);
+    real.buildDestroyBrick(ref);
     return this.step("brick.destroy", n.manage, `${ref.vg}/${ref.lv}`, () => {
       const user = this.usedBy(n, brickDirPath(ref.mount));
       if (user) throw new Refusal(`volume ${user} still uses ${ref.mount}`);
@@ -313,11 +316,13 @@ export class FakeCluster {
   }
 
   createVolume = async (exec: RemoteExecutor, spec: node.CreateVolumeSpec): Promise<node.VolumeResult> => {
+    real.buildCreateVolume(spec);
     return this.step("volume.create", exec.host, spec.name, () => {
       const specs = spec.bricks.map((b) => `${b.host}:${b.path}`);
       const markers: Record<string, string> = {
         [MANAGED_OPTION]: spec.cluster,
         ...(spec.owner !== undefined ? { [OWNER_OPTION]: spec.owner } : {}),
+        ...(spec.rebalanced !== undefined ? { [real.REBALANCED_OPTION]: String(spec.rebalanced) } : {}),
       };
       let v = this.volumes.get(spec.name);
       if (v) {
@@ -369,6 +374,7 @@ export class FakeCluster {
     exec: RemoteExecutor,
     spec: node.VolumeRef & { layout: node.VolumeLayout; bricks: readonly node.PlannedBrick[] },
   ): Promise<{ changes: string[] }> => {
+    real.buildAddBricks(spec);
     return this.step("volume.add-bricks", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
@@ -385,6 +391,7 @@ export class FakeCluster {
   };
 
   rebalance = async (exec: RemoteExecutor, spec: node.VolumeRef): Promise<{ changes: string[] }> => {
+    real.buildRebalance(spec);
     return this.step("volume.rebalance", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
@@ -393,14 +400,13 @@ export class FakeCluster {
     });
   };
 
-  setOptions = async (
-    exec: RemoteExecutor,
-    spec: node.VolumeRef & { options: Record<string, string> },
-  ): Promise<{ changes: string[] }> => {
+  setOptions = async (exec: RemoteExecutor, spec: node.SetOptionsSpec): Promise<{ changes: string[] }> => {
+    real.buildSetOptions(spec);
     return this.step("volume.set", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
       Object.assign(v.options, spec.options);
+      if (spec.markOwner && spec.owner !== undefined) v.options[OWNER_OPTION] = spec.owner;
       return { changes: [] };
     });
   };
@@ -409,6 +415,7 @@ export class FakeCluster {
     exec: RemoteExecutor,
     spec: node.VolumeRef & { keys: readonly string[] },
   ): Promise<{ changes: string[] }> => {
+    real.buildResetOptions(spec);
     return this.step("volume.reset", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
@@ -418,6 +425,7 @@ export class FakeCluster {
   };
 
   startVolume = async (exec: RemoteExecutor, spec: node.VolumeRef): Promise<{ changes: string[] }> => {
+    real.buildStartVolume(spec);
     return this.step("volume.start", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
@@ -430,6 +438,7 @@ export class FakeCluster {
     exec: RemoteExecutor,
     spec: node.DeleteVolumeSpec,
   ): Promise<{ changes: string[] }> => {
+    real.buildDeleteVolume(spec);
     return this.step("volume.delete", exec.host, spec.name, () => {
       const v = this.volumes.get(spec.name);
       if (!v) return { changes: [] };

@@ -2,6 +2,7 @@
 // input, which is marked secret; handlers still see whole connections; failures, errors and
 // diffs never echo a secret.
 import * as dynamic from "../../provider/dynamic";
+import { configureFromStack } from "../../provider/resources/context";
 import { openCredentials, sealCredentials, withCredentials } from "../../provider/resources/credentials";
 import type { Handler, Inputs } from "../../provider/resources/handler";
 
@@ -160,6 +161,21 @@ describe("handlers behind withCredentials", () => {
     const err = (await h.delete("x", volume).catch((e: unknown) => e)) as Error;
     expect(err.message).toBe("could not log in with [redacted]");
     expect(err.stack).not.toContain(PASSWORD);
+  });
+
+  test("redact the stack's default credentials from errors too", async () => {
+    configureFromStack({ password: "stack-Passw0rd-99" });
+    try {
+      const h = withCredentials({
+        ...echo([]),
+        create: async () => {
+          throw new Error("auth failed for stack-Passw0rd-99");
+        },
+      });
+      await expect(h.create(volume)).rejects.toThrow("auth failed for [redacted]");
+    } finally {
+      configureFromStack({});
+    }
   });
 
   test("leave an unknown credentials input (preview) for the handler to see", () => {

@@ -10,7 +10,7 @@ import type { RemoteScript } from "../../provider/core/exec";
 import { configureFromStack } from "../../provider/resources/context";
 import { nodeHandler } from "../../provider/resources/node";
 import { executorFor } from "../../provider/resources/remote";
-import { FileHostKeyStore, HostKeyMismatchError, SshPool, TransportError } from "../../provider/ssh";
+import { FileHostKeyStore, HostKeyMismatchError, SshPool, TransportError, redact } from "../../provider/ssh";
 import { type TestServer, ed25519Pair, startServer } from "../support/ssh-server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -184,5 +184,41 @@ describe("glusterfs:knownHostsFile", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostKeyMismatchError);
     expect((err as Error).message).toContain(file);
+  });
+});
+
+describe("redaction", () => {
+  test("finds a secret also where JSON escaped it", () => {
+    const secret = 'pa"ss\\word';
+    expect(redact(`got ${JSON.stringify({ password: secret })} and ${secret}`, [secret])).toBe(
+      'got {"password":"[redacted]"} and [redacted]',
+    );
+  });
+
+  test("a failed login names neither the password nor the key, in the error or the debug log", async () => {
+    const log: string[] = [];
+    const pool = new SshPool({
+      hostKeys: new FileHostKeyStore(tmpFile()),
+      dialBackoffMs: 10,
+      log: (l) => log.push(l),
+    });
+    pools.push(pool);
+    const wrong = "wrong-Secret-Passw0rd";
+    const key = ed25519Pair().private;
+    for (const c of [
+      { ...conn, port: a.port, password: wrong, dialErrorLimit: 2 },
+      { ...conn, port: a.port, password: undefined, privateKey: key, privateKeyPassword: wrong },
+      { ...conn, port: a.port, privateKey: `${key}garbage`, dialErrorLimit: 2 },
+    ]) {
+      const err = (await pool
+        .executor(c)
+        .run(script)
+        .catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TransportError);
+      for (const text of [err.message, err.stack ?? "", ...log]) {
+        expect(text).not.toContain(wrong);
+        expect(text).not.toContain(key.split("\n")[1]!);
+      }
+    }
   });
 });

@@ -239,7 +239,10 @@ esac
 `,
       { mode: 0o755 },
     );
-    const options = Object.fromEntries(EVIL.map((v, i) => [`user.evil${i}`, v]));
+    // A value starting with "-" is refused before a script exists (gluster would parse "--x" as
+    // its own option wherever it stands): test/unit/validation.test.ts.
+    const quotable = EVIL.filter((v) => !v.startsWith("-"));
+    const options = Object.fromEntries(quotable.map((v, i) => [`user.evil${i}`, v]));
     const s = n.buildCreateVolume({
       cluster: "lab",
       name: "data",
@@ -337,5 +340,102 @@ describe("bash helpers, run locally", () => {
         "info_ret=$(printf '%s' \"$info\" | xml_ret); info_exists || echo missing",
       ),
     ).toBe("missing\n");
+  });
+});
+
+describe("ownership checks of the volume scripts, run locally against recorded gluster XML", () => {
+  const fixture = fs.readFileSync(
+    path.resolve(__dirname, "../fixtures/node/gluster-10.3/volume-info-2x3.xml"),
+    "utf8",
+  );
+  /** The XML of volume `smoke` (managed by cluster lab), with an owner marker when given. */
+  const infoWith = (owner?: string) =>
+    owner === undefined
+      ? fixture
+      : fixture.replace(
+          "<option>\n            <name>user.glusterfs-provider.managed</name>",
+          `<option>\n            <name>user.glusterfs-provider.owner</name>\n            <value>${owner}</value>\n          </option>\n          <option>\n            <name>user.glusterfs-provider.managed</name>`,
+        );
+  /** Runs a whole built script with `gluster` answering from the XML; returns exit code and the mutating calls. */
+  function runWith(script: { text: string }, xml: string): { code: number; calls: string[] } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gl-"));
+    fs.writeFileSync(path.join(dir, "info.xml"), xml);
+    const stub = `gluster() {
+  case " $* " in
+    *" volume info "*) cat ${dir}/info.xml ;;
+    *) echo "$*" >> ${dir}/calls; echo '<cliOutput><opRet>0</opRet></cliOutput>' ;;
+  esac
+}
+export -f gluster
+`;
+    const r = spawnSync("bash", ["-c", stub + script.text], { encoding: "utf8" });
+    const callsFile = path.join(dir, "calls");
+    const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").trim().split("\n") : [];
+    return { code: r.status ?? -1, calls };
+  }
+  const del = (over: Partial<n.DeleteVolumeSpec>) =>
+    n.buildDeleteVolume({ cluster: "lab", name: "smoke", ...over });
+
+  test("delete: a volume marked for another owner is refused, whatever the caller asks", () => {
+    for (const over of [
+      { owner: "p/s/mine", adopt: true },
+      { adopt: true },
+      { owner: "p/s/mine", ownedOnly: true },
+    ])
+      expect(runWith(del(over), infoWith("p/s/theirs"))).toEqual({ code: 3, calls: [] });
+  });
+
+  test("delete after a failed create: an unmarked volume is left alone; our own marked one goes", () => {
+    expect(runWith(del({ owner: "p/s/mine", ownedOnly: true }), infoWith())).toEqual({ code: 3, calls: [] });
+    const ours = runWith(del({ owner: "p/s/mine", ownedOnly: true }), infoWith("p/s/mine"));
+    expect(ours.code).toBe(0);
+    expect(ours.calls).toEqual([
+      expect.stringMatching(/volume stop smoke/),
+      expect.stringMatching(/volume delete smoke/),
+    ]);
+  });
+
+  test("delete from state: an unmarked volume of this cluster (made before owner markers) goes", () => {
+    const r = runWith(del({ owner: "p/s/mine", adopt: true }), infoWith());
+    expect(r.code).toBe(0);
+    expect(r.calls.at(-1)).toMatch(/volume delete smoke/);
+  });
+
+  test("the provider's own markers are set by create and by an owner claim, never taken from user options", () => {
+    const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
+    const create = n.buildCreateVolume({
+      ...ref,
+      layout: { kind: "replicate", replica: 3 },
+      bricks: replica3,
+      rebalanced: 3,
+    });
+    expect(create.text).toMatch(
+      /set -- user.glusterfs-provider.managed lab user.glusterfs-provider.owner p\/s\/mine user.glusterfs-provider.rebalanced 3/,
+    );
+    const claim = runWith(n.buildSetOptions({ ...ref, options: {}, markOwner: true }), infoWith());
+    expect(claim).toEqual({
+      code: 0,
+      calls: [expect.stringMatching(/volume set smoke user.glusterfs-provider.owner p\/s\/mine/)],
+    });
+    expect(() => n.buildSetOptions({ ...ref, options: { "user.glusterfs-provider.owner": "x" } })).toThrow(
+      /reserved/,
+    );
+  });
+
+  test("set, start, rebalance, stop: refused on a volume marked for another owner", () => {
+    const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
+    for (const s of [
+      n.buildSetOptions({ ...ref, options: { "performance.cache-size": "1MB" } }),
+      n.buildStartVolume(ref),
+      n.buildRebalance(ref),
+      n.buildStopVolume(ref),
+    ])
+      expect(runWith(s, infoWith("p/s/theirs"))).toEqual({ code: 3, calls: [] });
+    expect(
+      runWith(
+        n.buildSetOptions({ ...ref, options: { "performance.cache-size": "1MB" } }),
+        infoWith("p/s/mine"),
+      ),
+    ).toEqual({ code: 0, calls: [expect.stringMatching(/volume set smoke performance.cache-size 1MB/)] });
   });
 });

@@ -291,9 +291,13 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
   });
 
   test("create does not reset a stale brick directory when Gluster cannot say it is unused", async () => {
+    // The script is built for a valid brick root and run with that root moved into a temporary
+    // folder (the model refuses brick roots under /tmp, rightly, for real nodes).
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "bricks-"));
-    const spec = { ...brick, brickRoot: root };
-    const r = n.brickRef(spec);
+    const spec = { ...brick, brickRoot: "/srv/bricks" };
+    const built = n.brickRef(spec);
+    const r = { ...built, mount: built.mount.replace("/srv/bricks", root) };
+    const createScript = n.buildCreateBrick(spec).text.replaceAll("/srv/bricks", root);
     fs.mkdirSync(`${r.mount}/brick`, { recursive: true });
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const tools = {
@@ -307,7 +311,7 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
       systemctl: SYSTEMCTL.inactive,
     };
     const down = new Stubs({ ...tools, gluster: GLUSTER.down });
-    const d = await runScript(down.script(n.buildCreateBrick(spec).text));
+    const d = await runScript(down.script(createScript));
     expect(d.code).toBe(3);
     expect(d.stdout).toContain("@@cause gluster-unknown");
     expect(d.stderr).toMatch(
@@ -316,7 +320,7 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     expect(down.calls("setfattr")).toEqual([]);
 
     const unused = new Stubs({ ...tools, gluster: GLUSTER.none, systemctl: SYSTEMCTL.active });
-    const u = await runScript(unused.script(n.buildCreateBrick(spec).text));
+    const u = await runScript(unused.script(createScript));
     expect({ code: u.code, stderr: u.stderr }).toEqual({ code: 0, stderr: "" });
     expect(u.stdout).toContain(`@@change reset stale brick directory ${r.mount}/brick`);
   });
@@ -483,4 +487,32 @@ test("temporary files left by a killed step (and the fixed one of earlier versio
   expect(fs.readFileSync(path.join(dir, "fstab"), "utf8")).toBe(
     `${ORIGINAL_FSTAB.join("\n")}\n/dev/x /srv/b xfs rw 1 2\n`,
   );
+});
+
+test("a cause the prelude names (node lock) gets its own hint, even over a step's plain-string hint", async () => {
+  const exec = {
+    host: "gluster-1",
+    run: async () => ({
+      code: 1,
+      stdout: "@@cause node-locked\n",
+      stderr: "step x waited 1 s for the node lock",
+      durationMs: 0,
+    }),
+  };
+  const script = new n.ScriptBuilder("peer.detach").build();
+  const err = (await n
+    .runStep(exec, script, "remove the node's bricks from every volume first")
+    .catch((e: unknown) => e)) as RemoteError;
+  expect(err.message).toMatch(
+    /^gluster-1: step peer\.detach exited with code 1\n {2}stderr: step x waited 1 s for the node lock/,
+  );
+  expect(err.hint).toMatch(/holds the node lock/);
+  const plain = (await n
+    .runStep(
+      { ...exec, run: async () => ({ code: 1, stdout: "", stderr: "boom", durationMs: 0 }) },
+      script,
+      "only remedy",
+    )
+    .catch((e: unknown) => e)) as RemoteError;
+  expect(plain.hint).toBe("only remedy");
 });

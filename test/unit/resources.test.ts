@@ -48,7 +48,11 @@ const threeBricks = [brick(0, 0), brick(0, 1), brick(0, 2)];
 
 describe("Volume check", () => {
   test.each([
-    [{ name: "data;rm -rf /" }, "name", /name: must start with a letter.*got "data;rm -rf \/"/],
+    [
+      { name: "data;rm -rf /" },
+      "name",
+      /name: the value "data;rm -rf \/" is not a volume name; start with a letter/,
+    ],
     [{ size: "ten gigs" }, "size", /size: invalid value "ten gigs".*allowed/],
     [
       { durability: { type: "disperse", disperseData: 2, disperseRedundancy: 2 } },
@@ -63,7 +67,7 @@ describe("Volume check", () => {
     [
       { options: { "bad option;": "x" } },
       "options.bad option;",
-      /the key "bad option;" is not allowed: Gluster option names/,
+      /the key "bad option;" is not a full Gluster option name; give the full dotted lowercase name/,
     ],
     [
       { topology: [{ ...topology[0], devices: [{ path: "/dev/$(reboot)", tags: {} }] }] },

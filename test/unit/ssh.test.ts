@@ -325,7 +325,7 @@ describe("process lifetime", () => {
       });
     });
     expect(r).toEqual({ code: 0, out: "child-ok\n", err: "" });
-  });
+  }, 60_000); // the child compiles the transport with ts-node first: seconds on a loaded machine
 });
 
 describe("connection fields", () => {

@@ -253,9 +253,9 @@ describe("names: refused in preview", () => {
   });
 });
 
-/** One `pulumi up` of this Volume in its own process: check, then create or diff and update. */
+/** One `pulumi up` of this Volume: check, then create or diff and update. (What one process
+ *  remembers is keyed by volume and owner, so the runs of one resource may share a process.) */
 async function up(_c: FakeCluster, olds: Inputs | undefined, news: Inputs): Promise<Inputs> {
-  newProcess();
   const checked = await handlers.volume.check(olds ?? {}, news);
   if (checked.failures) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   if (!olds) return (await handlers.volume.create(checked.inputs!)).outs;
@@ -265,7 +265,6 @@ async function up(_c: FakeCluster, olds: Inputs | undefined, news: Inputs): Prom
 }
 
 async function refresh(state: Inputs): Promise<Inputs> {
-  newProcess();
   const r = await handlers.volume.read("id", state);
   return r.props ?? state;
 }
@@ -293,7 +292,6 @@ const scenarios: Record<string, Scenario> = {
   delete: {
     setup: (c) => up(c, undefined, volume({ size: "4Gi" })),
     run: async (_c, state) => {
-      newProcess();
       await handlers.volume.delete("id", state!);
       return undefined;
     },
@@ -362,5 +360,48 @@ describe("check", () => {
     const refreshed = await refresh(made);
     expect((refreshed.bricks as unknown[]).length).toBe(6);
     expect(c.volumes.get("data")!.bricks).toHaveLength(6);
+  });
+});
+
+test("an expansion cut and then taken back: the next up removes the bricks it made", async () => {
+  const c = fresh();
+  const made = await up(c, undefined, volume());
+  const start = c.snapshot();
+  c.arm({ at: 3, mode: "before" }); // two of the new set's three bricks made
+  await expect(up(c, made, volume({ size: "4Gi" }))).rejects.toThrow(/fault injected at step 3/);
+  c.arm(undefined);
+  expect(c.nodes.flatMap((n) => n.lvs).filter((l) => l.name.includes("s1b"))).toHaveLength(4);
+  await up(c, made, volume()); // the size as it was
+  expect(c.snapshot()).toEqual(start);
+});
+
+describe("volumes already in state", () => {
+  test("made before owner markers: the next up marks it as this resource's; destroy removes it all", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    // What an earlier version left: no owner marker, no owner tags, no owner in state.
+    delete c.volumes.get("data")!.options[OWNER_OPTION];
+    for (const n of c.nodes) for (const l of n.lvs) delete l.tags["glusterfs.owner"];
+    const { owner: _o, ...legacy } = made;
+    const next = await up(c, legacy, volume());
+    expect(next.owner).toBe("proj/dev/data");
+    expect(c.volumes.get("data")!.options[OWNER_OPTION]).toBe("proj/dev/data");
+    await handlers.volume.delete("data", next);
+    expect(c.volumes.size).toBe(0);
+    expect(c.nodes.flatMap((n) => n.lvs)).toEqual([]);
+  });
+
+  test("marked for another owner since: check and update refuse, delete leaves it", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.volumes.get("data")!.options[OWNER_OPTION] = "proj/other/data";
+    const before = c.snapshot();
+    const r = await handlers.volume.check(made, volume({ size: "4Gi" }));
+    expect(r.failures?.[0]?.reason).toMatch(/now belongs to Volume resource proj\/other\/data/);
+    await expect(handlers.volume.update("data", made, { ...made, size: "4Gi" })).rejects.toThrow(
+      /now belongs to Volume resource proj\/other\/data; nothing was changed/,
+    );
+    await expect(handlers.volume.delete("data", made)).rejects.toThrow(/belongs to proj\/other\/data/);
+    expect(c.snapshot()).toEqual(before);
   });
 });
