@@ -55,8 +55,14 @@ for (const [i, n] of nodes.entries()) {
     },
     { retainOnDelete: sharedPool },
   );
+  // A device's volume group is this stack's own: removed on destroy even when the node stays
+  // in the pool (a child inherits retainOnDelete from its node unless it says otherwise).
   for (const device of n.devices)
-    new gluster.Device(`${n.name}-${path.basename(device)}`, { node, path: device });
+    new gluster.Device(
+      `${n.name}-${path.basename(device)}`,
+      { node, path: device },
+      { retainOnDelete: false },
+    );
 }
 
 // One entry per volume: its resource name, its durability and its default size.
