@@ -2,6 +2,10 @@
 
 const PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 export const REDACTED = "[redacted]";
+/** Where text was shortened: a quote cut at its end ("abc...") or an excerpt cut at its start ("...xyz"). */
+const ELLIPSIS = "...";
+/** The shortest piece of a secret worth hiding at a cut (redact ignores secrets shorter than this too). */
+const MIN_FRAGMENT = 3;
 
 /** Replaces every given secret (and anything shaped like a private key) with "[redacted]". */
 export function redact(text: string, secrets: readonly (string | Buffer | undefined)[] = []): string {
@@ -17,5 +21,37 @@ export function redact(text: string, secrets: readonly (string | Buffer | undefi
     ])
     .sort((a, b) => b.length - a.length);
   for (const s of values) out = out.split(s).join(REDACTED);
+  // What is left of a secret after a cut: its start before an ellipsis, its end after one.
+  for (const s of values) out = redactAtCuts(out, s);
   return out;
+}
+
+/** Replaces the longest start of `secret` that ends at an ellipsis, and the longest end that follows one. */
+function redactAtCuts(text: string, secret: string): string {
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + 1)) {
+    if (at < from) continue;
+    const before = longest(
+      secret.length - 1,
+      (k) => text.slice(at - k, at) === secret.slice(0, k),
+      at - from,
+    );
+    const after = at + ELLIPSIS.length;
+    const tail = longest(
+      secret.length - 1,
+      (k) => text.slice(after, after + k) === secret.slice(-k),
+      text.length - after,
+    );
+    out += text.slice(from, at - before) + (before ? REDACTED : "") + ELLIPSIS + (tail ? REDACTED : "");
+    from = after + tail;
+    at = from - 1;
+  }
+  return out + text.slice(from);
+}
+
+/** The largest k in [MIN_FRAGMENT, min(max, room)] with fits(k), or 0. */
+function longest(max: number, fits: (k: number) => boolean, room: number): number {
+  for (let k = Math.min(max, room); k >= MIN_FRAGMENT; k--) if (fits(k)) return k;
+  return 0;
 }
