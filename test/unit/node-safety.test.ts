@@ -326,6 +326,39 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
   });
 });
 
+describe("brick create never formats on a guess", () => {
+  test("an LV whose tags cannot be read is not taken for one cut off before mkfs: no mkfs, the cause named", async () => {
+    // The LV exists and holds a filesystem (it is ours, tagged, just not mounted, e.g. after a
+    // reboot); 'lvs -o lv_tags' fails this once (a lock timeout, a metadata read error).
+    const spec = { ...brick, brickRoot: "/srv/bricks" };
+    const ref = n.brickRef(spec);
+    const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
+    const failing = `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`;
+    const tools = (unreadable: string) => ({
+      vgs: "exit 0",
+      lvs: `case "$*" in *"lv_tags ${ref.vg}/${unreadable}") ${failing} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      lvchange: "",
+      lvcreate: "",
+      modprobe: "",
+      mountpoint: "exit 1",
+      mkfs: "",
+      "mkfs.xfs": "",
+      mount: "",
+      findmnt: `echo /dev/${ref.vg}/${ref.lv}`,
+      getfattr: "exit 1",
+    });
+    for (const lv of [ref.lv, ref.pool]) {
+      const stubs = new Stubs(tools(lv));
+      const r = await runScript(stubs.script(n.buildCreateBrick(spec).text));
+      expect(stubs.calls("mkfs.xfs")).toEqual([]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot read the tags of ${ref.vg}/${lv}`);
+      expect(r.stderr).toMatch(/Read lock timed out/);
+      expect(r.stderr).not.toMatch(/is not tagged/);
+    }
+  });
+});
+
 describe("wipe touches only the named disk and its own partitions", () => {
   // lsblk -r -n -p -o NAME,TYPE,PKNAME,MOUNTPOINT /dev/vdb on a disk with two partitions, the
   // second a member of a RAID 1 (md127, with /dev/vdc2) that carries a dm-crypt device.
