@@ -53,25 +53,32 @@ const PREFLIGHT = String.raw`sys_block=/sys/class/block; proc_swaps=/proc/swaps;
 # output: one space between columns, empty columns empty, blanks inside a value escaped).
 disk_tree() { lsblk -r -n -p -o NAME,TYPE,PKNAME,MOUNTPOINT "$real"; }
 disk_parts() { disk_tree | awk -F'[ ]' -v d="$real" '$2 == "part" && $3 == d { print $1 }'; }
-# holder_names DEV: what the kernel says holds DEV (md arrays, dm devices), by their dm names when they have one.
+# holder_names DEV: what the kernel says holds DEV (md arrays, dm devices), by their dm names when
+# they have one. Fails when the kernel has no holders list for DEV (not known is not "none").
 holder_names() {
-  local h
-  for h in $(ls "$sys_block/$(basename "$1")/holders" 2>/dev/null); do
+  local h d="$sys_block/$(basename "$1")/holders"
+  [ -d "$d" ] || { echo "no holders list at $d for $1" >&2; return 1; }
+  for h in $(ls "$d"); do
     cat "$sys_block/$h/dm/name" 2>/dev/null || echo "$h"
   done | paste -sd' ' -
 }
+# preflight: prints "@@issue" lines; returns 1 (the tool's message on stderr) when a question that
+# decides "empty" or "in use" got no answer. Callers run it in $(...), where set -e does not
+# reach, so every answer is checked here.
 preflight() {
-  local m parts sigs mnts holders pvvg
-  parts=$(disk_parts | paste -sd, -)
-  [ -z "$parts" ] || echo "@@issue partitions $parts"
-  sigs=$(wipefs --no-act --noheadings -O TYPE,OFFSET "$real" 2>/dev/null | awk '{print $1"@"$2}' | paste -sd, -)
+  local m tree parts sigs mnts holders pvvg
+  tree=$(disk_tree) || { echo "lsblk could not list $real" >&2; return 1; }
+  parts=$(printf '%s\n' "$tree" | awk -F'[ ]' -v d="$real" '$2 == "part" && $3 == d { print $1 }')
+  [ -z "$parts" ] || echo "@@issue partitions $(printf '%s\n' "$parts" | paste -sd, -)"
+  sigs=$(wipefs --no-act --noheadings -O TYPE,OFFSET "$real") || { echo "wipefs could not read the signatures of $real" >&2; return 1; }
+  sigs=$(printf '%s\n' "$sigs" | awk 'NF {print $1"@"$2}' | paste -sd, -)
   [ -z "$sigs" ] || echo "@@issue signatures $sigs"
-  mnts=$(disk_tree | awk -F'[ ]' -v d="$real" '($1 == d || ($2 == "part" && $3 == d)) && $4 != "" && $4 != "[SWAP]" { print $4 }' | paste -sd, -)
+  mnts=$(printf '%s\n' "$tree" | awk -F'[ ]' -v d="$real" '($1 == d || ($2 == "part" && $3 == d)) && $4 != "" && $4 != "[SWAP]" { print $4 }' | paste -sd, -)
   [ -z "$mnts" ] || echo "@@issue mounted $mnts"
-  for m in "$real" $(disk_parts); do
-    holders=$(holder_names "$m")
+  for m in "$real" $parts; do
+    holders=$(holder_names "$m") || return 1
     [ -z "$holders" ] || echo "@@issue holders $(basename "$m") is held by $holders"
-    if awk 'NR>1 {print $1}' "$proc_swaps" 2>/dev/null | xargs -r readlink -f | grep -qxF "$m"; then echo "@@issue swap $(basename "$m") is in use as swap"; fi
+    if awk 'NR>1 {print $1}' "$proc_swaps" | xargs -r readlink -f | grep -qxF "$m"; then echo "@@issue swap $(basename "$m") is in use as swap"; fi
     if grep -Eq "(^|[[:space:]])$(basename "$m")\[[0-9]+\]" "$proc_mdstat" 2>/dev/null; then echo "@@issue md $(basename "$m") is a member of an md array ($proc_mdstat)"; fi
     # The disk itself as a PV is the callers' business (it may be our own, cut after pvcreate).
     if [ "$m" != "$real" ] && pvvg=$(pvs --noheadings -o vg_name "$m" 2>/dev/null | tr -d ' ') && [ -n "$pvvg" ]; then
@@ -81,8 +88,9 @@ preflight() {
 }
 # wipe_disk: the signatures of the disk's own partitions, then the disk's (its partition table).
 wipe_disk() {
-  local p
-  for p in $(disk_parts | tac) "$real"; do wipefs -q -a "$p"; done
+  local p parts
+  parts=$(disk_parts | tac)
+  for p in $parts "$real"; do wipefs -q -a "$p"; done
   blockdev --rereadpt "$real" 2>/dev/null || partx -d "$real" 2>/dev/null || true
   udevadm settle 2>/dev/null || true
 }`;
@@ -142,7 +150,7 @@ else
     # An LVM PV. In another VG: refuse. Without a VG (our own cut after pvcreate): it holds no data; reuse it.
     [ -z "$pvvg" ] || refuse_because in-use "$dev is a physical volume of volume group $pvvg; remove it there first (vgreduce/vgremove)"
   else
-    issues=$(preflight)
+    issues=$(preflight) || fail_because unknown-disk "cannot tell whether $dev is empty or in use on $(hostname) (the error above); nothing was changed"
     if printf '%s\n' "$issues" | grep -Eq '^@@issue (mounted|holders|swap|md|pv) '; then
       printf '%s\n' "$issues"
       refuse_because in-use "$dev is in use: $(printf '%s' "$issues" | grep -E '^@@issue (mounted|holders|swap|md|pv) ' | sed 's/^@@issue //' | paste -sd';' -)"
@@ -175,6 +183,8 @@ export async function prepareDevice(exec: RemoteExecutor, spec: DeviceSpec): Pro
     "not-empty": "set wipe only if the disk's contents may be destroyed",
     "in-use":
       "the disk or one of its partitions is in use (named above): free it (unmount, swapoff, stop the md or dm device, vgreduce) or declare another device; wipe never overrides this",
+    "unknown-disk":
+      "a disk query failed (named above): fix what made it fail and retry; the provider only wipes or uses a disk it has seen to be free",
     "foreign-vg":
       "a volume group with the provider's name for this device exists and is not this device's or this cluster's: rename or remove it, or declare another device",
   });

@@ -377,6 +377,7 @@ describe("wipe touches only the named disk and its own partitions", () => {
     pv?: Record<string, string>;
     swaps?: string;
     mdstat?: string;
+    tools?: Record<string, string>;
   }) {
     const stubs = new Stubs({
       lsblk: `cat <<'TREE'\n${opts.tree ?? TREE}\nTREE`,
@@ -390,6 +391,7 @@ describe("wipe touches only the named disk and its own partitions", () => {
       blockdev: "",
       partx: "",
       udevadm: "",
+      ...opts.tools,
     });
     const sys = path.join(stubs.dir, "sys");
     for (const d of ["vdb", "vdb1", "vdb2", "md127", "dm-0"])
@@ -456,6 +458,34 @@ describe("wipe touches only the named disk and its own partitions", () => {
     expect(r.stderr).toMatch(why);
     expect(wiped(stubs)).toEqual([]);
   });
+
+  test.each([
+    [
+      "lsblk cannot list the disk's partitions",
+      { lsblk: "echo 'lsblk: /dev/vdb: failed to get device path' >&2; exit 32" },
+      /lsblk: \/dev\/vdb: failed/,
+    ],
+    [
+      "wipefs cannot read the disk's signatures",
+      {
+        wipefs:
+          "echo 'wipefs: error: /dev/vdb: probing initialization failed: Device or resource busy' >&2; exit 1",
+      },
+      /probing initialization failed/,
+    ],
+  ])(
+    "when %s, nothing is wiped or created: an unknown answer is not an empty disk",
+    async (_, tools, why) => {
+      const { stubs, run } = prepare({ tools });
+      const r = await run();
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toMatch(/cannot tell whether \/dev\/vdb is empty or in use/);
+      expect(wiped(stubs)).toEqual([]);
+      expect(stubs.calls("pvcreate")).toEqual([]);
+      expect(stubs.calls("vgcreate")).toEqual([]);
+    },
+  );
 
   test("with nothing held, only the disk's own partitions and then the disk are wiped, never what lsblk lists above them", async () => {
     // lsblk still lists md127 and the dm device (say the kernel's holder links lag behind);
