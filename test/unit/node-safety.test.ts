@@ -579,3 +579,32 @@ test("a cause the prelude names (node lock) gets its own hint, even over a step'
     .catch((e: unknown) => e)) as RemoteError;
   expect(plain.hint).toBe("only remedy");
 });
+
+describe("a refusal's default hint says only what is true of it", () => {
+  const refusing = (stdout: string): import("../../provider/core/exec").RemoteExecutor => ({
+    host: "gluster-1",
+    run: async () => ({ code: 3, stdout, stderr: "refused\n", durationMs: 0 }),
+  });
+  const script = n.buildStopVolume({ cluster: "lab", name: "data" });
+
+  test("after changes: it does not claim that nothing was changed, and names what was", async () => {
+    const e = (await n
+      .runStep(
+        refusing("@@change lvcreate gfs_lab_vdb/tp_data_s0b0\n@@refuse holds data; not reusing it\n"),
+        script,
+      )
+      .catch((x: unknown) => x)) as RemoteError;
+    expect(e).toBeInstanceOf(RemoteError);
+    expect(e.changes).toEqual(["lvcreate gfs_lab_vdb/tp_data_s0b0"]);
+    expect(e.hint).not.toMatch(/nothing was changed/);
+    expect(e.hint).toContain("lvcreate gfs_lab_vdb/tp_data_s0b0");
+  });
+
+  test("with no opt-in for the cause, it does not offer one", async () => {
+    const e = (await n
+      .runStep(refusing("@@refuse volume data belongs to proj/dev/other, not to proj/dev/data\n"), script)
+      .catch((x: unknown) => x)) as RemoteError;
+    expect(e.hint).toMatch(/nothing was changed/);
+    expect(e.hint).not.toMatch(/opt in/);
+  });
+});
