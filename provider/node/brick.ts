@@ -127,7 +127,16 @@ fstab_del() { # fstab_del MOUNT: no line for MOUNT
   fstab_edit "$1"
   change "fstab-remove $1"
 }
-lv_exists() { lvs "$vg/$1" >/dev/null 2>&1; }
+# lv_exists LV: whether $vg holds LV. Decided from listings (a VG missing from the list of VGs
+# holds nothing); a listing LVM cannot give fails the step, so that "cannot tell" is never read
+# as "gone" (a destroy would report success and leave the LV behind, recorded nowhere).
+lv_exists() {
+  local names
+  names=$(vgs --noheadings -o vg_name) || fail "cannot list the volume groups on $(hostname) (LVM's message above)"
+  printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$vg" || return 1
+  names=$(lvs --noheadings -o lv_name "$vg") || fail "cannot list the logical volumes of $vg on $(hostname) (LVM's message above)"
+  printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$1"
+}
 # lv_tags LV: its tags, or the step fails when LVM cannot say (call it in an assignment, so that
 # set -e sees the failure: an unreadable tag list is never taken for an empty one). LVM's own
 # message goes to the step's stderr; its warnings never mix into the tags.

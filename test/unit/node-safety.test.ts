@@ -214,7 +214,47 @@ const SYSTEMCTL = { active: "exit 0", inactive: "echo inactive; exit 3" };
 describe("brick checks fail closed when Gluster cannot answer", () => {
   const ref = n.brickRef({ ...brick, brickRoot: "/srv/bricks" });
   const dir = `${ref.mount}/brick`;
-  const quietLvm = { lvs: "exit 5", lvremove: "", mountpoint: "exit 1", umount: "", fuser: "" };
+  // The VG is there and holds none of the brick's LVs.
+  const quietLvm = {
+    vgs: `echo "  ${ref.vg}"`,
+    lvs: "exit 0",
+    lvremove: "",
+    mountpoint: "exit 1",
+    umount: "",
+    fuser: "",
+  };
+
+  test("destroy fails, naming LVM's error, when LVM cannot say whether the brick's LVs exist (never reports them gone)", async () => {
+    const stubs = new Stubs({
+      ...quietLvm,
+      gluster: GLUSTER.none,
+      systemctl: SYSTEMCTL.active,
+      lvs: `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`,
+    });
+    const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot list the logical volumes of ${ref.vg}`);
+    expect(r.stderr).toMatch(/Read lock timed out/);
+    expect(r.stdout).not.toContain("@@done");
+    const noVgs = new Stubs({
+      ...quietLvm,
+      gluster: GLUSTER.none,
+      systemctl: SYSTEMCTL.active,
+      vgs: "exit 5",
+    });
+    const v = await runScript(noVgs.script(n.buildDestroyBrick(ref).text));
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("cannot list the volume groups");
+  });
+
+  test("destroy of a brick whose LVs (or whole VG) are gone succeeds: a re-run after a cut converges", async () => {
+    for (const vgs of [quietLvm.vgs, "exit 0"]) {
+      const stubs = new Stubs({ ...quietLvm, vgs, gluster: GLUSTER.none, systemctl: SYSTEMCTL.active });
+      const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(stubs.calls("lvremove")).toEqual([]);
+    }
+  });
 
   test.each([
     [
@@ -301,8 +341,8 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     fs.mkdirSync(`${r.mount}/brick`, { recursive: true });
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const tools = {
-      vgs: "exit 0",
-      lvs: `case "$*" in *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      vgs: `echo "  ${r.vg}"`,
+      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${r.pool} ${r.lv} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
       lvchange: "",
       mountpoint: "exit 0",
       findmnt: `echo /dev/${r.vg}/${r.lv}`,
@@ -335,8 +375,8 @@ describe("brick create never formats on a guess", () => {
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const failing = `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`;
     const tools = (unreadable: string) => ({
-      vgs: "exit 0",
-      lvs: `case "$*" in *"lv_tags ${ref.vg}/${unreadable}") ${failing} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      vgs: `echo "  ${ref.vg}"`,
+      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${ref.pool} ${ref.lv} ;; *"lv_tags ${ref.vg}/${unreadable}") ${failing} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
       lvchange: "",
       lvcreate: "",
       modprobe: "",
