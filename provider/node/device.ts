@@ -48,6 +48,18 @@ export function dataAlignmentKiB(spec: Pick<DeviceSpec, "raid">): number {
  * devices) and those may span other disks, so they are only ever reported as holders, never
  * touched. The three paths at the top are the only places read outside lsblk, blkid and LVM.
  */
+/**
+ * vg_exists: whether the volume group $vg exists, from LVM's list of volume groups; the step
+ * fails when LVM cannot give that list ("cannot tell" is never "no such group": prepare would go
+ * on to inspect and wipe a disk that holds our group, remove would report success and leave it).
+ */
+const VG_EXISTS = String.raw`vg_exists() {
+  local names
+  names=$(vgs --noheadings -o vg_name) || fail "cannot list the volume groups on $(hostname) (LVM's message above)"
+  printf '%s
+' "$names" | tr -d ' ' | grep -qxF "$vg"
+}`;
+
 const PREFLIGHT = String.raw`sys_block=/sys/class/block; proc_swaps=/proc/swaps; proc_mdstat=/proc/mdstat
 # disk_tree: NAME TYPE PARENT MOUNTPOINT of the disk and everything lsblk lists below it (raw
 # output: one space between columns, empty columns empty, blanks inside a value escaped).
@@ -134,12 +146,13 @@ export function buildPrepareDevice(spec: DeviceSpec) {
   const vg = vgName(cluster, dev);
   const [tagCluster, tagDevice] = deviceTags(cluster, dev);
   return new ScriptBuilder("device.prepare", { timeoutMs: 300_000 })
+    .add(VG_EXISTS)
     .add(PREFLIGHT)
     .add(
       sh`dev=${dev}; vg=${vg}; tag_cluster=${tagCluster as string}; tag_device=${tagDevice as string}; wipe=${spec.wipe ? 1 : 0}
 [ -b "$dev" ] || fail "$dev is not a block device on $(hostname)"
 real=$(readlink -f "$dev")
-if vgs "$vg" >/dev/null 2>&1; then
+if vg_exists; then
   for pv in $(pvs --noheadings -o pv_name -S vg_name="$vg" | tr -d ' '); do
     [ "$(readlink -f "$pv")" = "$real" ] || refuse_because foreign-vg "volume group $vg exists on $pv, not on $dev"
   done
@@ -225,9 +238,10 @@ export function buildRemoveDevice(spec: Pick<DeviceSpec, "cluster" | "device">) 
   const vg = vgName(spec.cluster, spec.device);
   const dev = assertDevicePath(spec.device);
   return new ScriptBuilder("device.remove", { timeoutMs: 120_000 })
+    .add(VG_EXISTS)
     .add(
       sh`dev=${dev}; vg=${vg}; tag_cluster=${tag(TAG.cluster, spec.cluster)}
-if vgs "$vg" >/dev/null 2>&1; then
+if vg_exists; then
   tags=$(vgs --noheadings -o vg_tags "$vg" | tr -d ' ')
   case ",$tags," in *",$tag_cluster,"*) ;; *) refuse "volume group $vg is not tagged $tag_cluster; not removing it" ;; esac
   lvs=$(lvs --noheadings -o lv_name "$vg" | awk 'NF' | paste -sd, -)

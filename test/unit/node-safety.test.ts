@@ -425,7 +425,7 @@ describe("wipe touches only the named disk and its own partitions", () => {
       pvs: `case "$*" in ${Object.entries(opts.pv ?? {})
         .map(([d, vg]) => `*" ${d}") echo "  ${vg}" ;;`)
         .join(" ")} *) exit 5 ;; esac`,
-      vgs: "exit 5",
+      vgs: "exit 0",
       pvcreate: "",
       vgcreate: "",
       blockdev: "",
@@ -499,6 +499,30 @@ describe("wipe touches only the named disk and its own partitions", () => {
     expect(wiped(stubs)).toEqual([]);
   });
 
+  test("when LVM cannot list the volume groups, prepare stops before looking at the disk (it may hold ours)", async () => {
+    const { stubs, run } = prepare({ tools: { vgs: "echo '  Read lock timed out' >&2; exit 5" } });
+    const r = await run();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot list the volume groups on \S+ \(LVM's message above\)/);
+    expect(r.stderr).toMatch(/Read lock timed out/);
+    expect(wiped(stubs)).toEqual([]);
+    expect(stubs.calls("pvcreate")).toEqual([]);
+    expect(stubs.calls("vgcreate")).toEqual([]);
+  });
+
+  test("device.remove fails, not succeeds, when LVM cannot list the volume groups", async () => {
+    const stubs = new Stubs({
+      vgs: "echo '  Read lock timed out' >&2; exit 5",
+      vgremove: "",
+      pvs: "exit 5",
+      pvremove: "",
+    });
+    const r = await runScript(stubs.script(n.buildRemoveDevice({ cluster: "lab", device: "/dev/vdb" }).text));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot list the volume groups/);
+    expect(r.stdout).not.toContain("@@done");
+  });
+
   test.each([
     [
       "lsblk cannot list the disk's partitions",
@@ -560,7 +584,7 @@ describe("hints match the cause", () => {
   });
 
   test("device prepare: 'set wipe' only for a disk that is not empty", async () => {
-    const stubs = new Stubs({ vgs: "exit 0", pvs: "echo '  /dev/vdz'" });
+    const stubs = new Stubs({ vgs: "echo '  gfs_lab_vdb'", pvs: "echo '  /dev/vdz'" });
     const err = (await n
       .prepareDevice(
         {
