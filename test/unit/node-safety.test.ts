@@ -563,6 +563,26 @@ describe("wipe touches only the named disk and its own partitions", () => {
   });
 });
 
+describe("peer steps never read an unanswered peer list as 'not a peer'", () => {
+  const down = `echo 'Connection failed. Please check if gluster daemon is operational.'; exit 1`;
+
+  test("detach fails when 'gluster peer status' cannot answer: the node is not reported detached", async () => {
+    const stubs = new Stubs({ gluster: down });
+    const r = await runScript(stubs.script(n.buildPeerDetach("gluster-2").text));
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("@@done");
+    expect(r.stderr).toMatch(/cannot read the peer list on \S+.*Connection failed/s);
+    expect(stubs.calls("gluster").filter((c) => c.includes("detach"))).toEqual([]);
+  });
+
+  test("detach of a peer the list does not name is done (a re-run after a cut converges)", async () => {
+    const stubs = new Stubs({ gluster: `cat ${FIXTURES}/peer-status-2.xml` });
+    const r = await runScript(stubs.script(n.buildPeerDetach("gluster-9").text));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout).not.toContain("@@change");
+  });
+});
+
 describe("hints match the cause", () => {
   const detach = (answer: string) =>
     new Stubs({
