@@ -32,16 +32,16 @@ function redactAtCuts(text: string, secret: string): string {
   let from = 0;
   for (let at = text.indexOf(ELLIPSIS); at !== -1; at = text.indexOf(ELLIPSIS, at + 1)) {
     if (at < from) continue;
+    // text[at-k, at) is secret[0, k): the start of a quote cut short.
     const before = longest(
-      secret.length - 1,
-      (k) => text.slice(at - k, at) === secret.slice(0, k),
-      at - from,
+      Math.min(secret.length - 1, at - from),
+      (k, i) => text.charCodeAt(at - k + i) === secret.charCodeAt(i),
     );
     const after = at + ELLIPSIS.length;
+    // text[after, after+k) is the last k characters of secret: an excerpt that starts mid-way.
     const tail = longest(
-      secret.length - 1,
-      (k) => text.slice(after, after + k) === secret.slice(-k),
-      text.length - after,
+      Math.min(secret.length - 1, text.length - after),
+      (k, i) => text.charCodeAt(after + i) === secret.charCodeAt(secret.length - k + i),
     );
     out += text.slice(from, at - before) + (before ? REDACTED : "") + ELLIPSIS + (tail ? REDACTED : "");
     from = after + tail;
@@ -50,8 +50,16 @@ function redactAtCuts(text: string, secret: string): string {
   return out + text.slice(from);
 }
 
-/** The largest k in [MIN_FRAGMENT, min(max, room)] with fits(k), or 0. */
-function longest(max: number, fits: (k: number) => boolean, room: number): number {
-  for (let k = Math.min(max, room); k >= MIN_FRAGMENT; k--) if (fits(k)) return k;
+/**
+ * The largest k in [MIN_FRAGMENT, max] whose k characters all match (same(k, i) for i < k), or 0.
+ * Compared character by character, stopping at the first difference: linear in practice even for
+ * a long key and a long text.
+ */
+function longest(max: number, same: (k: number, i: number) => boolean): number {
+  for (let k = max; k >= MIN_FRAGMENT; k--) {
+    let i = 0;
+    while (i < k && same(k, i)) i++;
+    if (i === k) return k;
+  }
   return 0;
 }

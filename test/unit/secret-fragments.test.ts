@@ -69,3 +69,11 @@ describe("redact", () => {
     expect(redact('the value "Zq..." is', [password])).toBe('the value "Zq..." is');
   });
 });
+
+test("redacting at cuts stays fast with a long key and many ellipses", () => {
+  const key = Array.from({ length: 50 }, (_, i) => `line${i}-${"x".repeat(64)}`).join("\n");
+  const text = Array.from({ length: 200 }, (_, i) => `step ${i} waited... then ...retried`).join("\n");
+  const started = Date.now();
+  expect(redact(text, [key])).toBe(text);
+  expect(Date.now() - started).toBeLessThan(2000);
+});
