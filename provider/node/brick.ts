@@ -127,8 +127,20 @@ fstab_del() { # fstab_del MOUNT: no line for MOUNT
   fstab_edit "$1"
   change "fstab-remove $1"
 }
-lv_exists() { lvs "$vg/$1" >/dev/null 2>&1; }
-lv_tags() { lvs --noheadings -o lv_tags "$vg/$1" 2>/dev/null | tr -d ' '; }
+# lv_exists LV: whether $vg holds LV. Decided from listings (a VG missing from the list of VGs
+# holds nothing); a listing LVM cannot give fails the step, so that "cannot tell" is never read
+# as "gone" (a destroy would report success and leave the LV behind, recorded nowhere).
+lv_exists() {
+  local names
+  names=$(vgs --noheadings -o vg_name) || fail "cannot list the volume groups on $(hostname) (LVM's message above)"
+  printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$vg" || return 1
+  names=$(lvs --noheadings -o lv_name "$vg") || fail "cannot list the logical volumes of $vg on $(hostname) (LVM's message above)"
+  printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$1"
+}
+# lv_tags LV: its tags, or the step fails when LVM cannot say (call it in an assignment, so that
+# set -e sees the failure: an unreadable tag list is never taken for an empty one). LVM's own
+# message goes to the step's stderr; its warnings never mix into the tags.
+lv_tags() { local t; t=$(lvs --noheadings -o lv_tags "$vg/$1") || fail "cannot read the tags of $vg/$1 on $(hostname) (LVM's message above)"; printf '%s' "$t" | tr -d ' '; }
 lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }
 # brick_use DIR: whether a Gluster volume lists DIR as a brick of this node: prints "used", "unused"
 # or "unknown: WHY". Only a successful answer from glusterd counts; anything else is unknown, and
@@ -178,8 +190,9 @@ if ! lv_exists "$pool"; then
   lvcreate -qq -y ${tagArgs} --zero n --chunksize ${chunk}K --poolmetadatasize ${meta}b --size ${poolSize}b --thin "$vg/$pool" --virtualsize ${size}b --name "$lv"
   change "lvcreate $vg/$pool $vg/$lv"
 else
-  case ",$(lv_tags "$pool")," in *",$vol_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but is not tagged $vol_tag" ;; esac
-  if [ -n "$own_tag" ]; then case ",$(lv_tags "$pool")," in *",$own_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but belongs to another volume resource (not tagged $own_tag)" ;; esac; fi
+  pool_tags=$(lv_tags "$pool")
+  case ",$pool_tags," in *",$vol_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but is not tagged $vol_tag" ;; esac
+  if [ -n "$own_tag" ]; then case ",$pool_tags," in *",$own_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but belongs to another volume resource (not tagged $own_tag)" ;; esac; fi
   if ! lv_exists "$lv"; then
     lvcreate -qq -y --thin --virtualsize ${size}b --name "$lv" "$vg/$pool"
     change "lvcreate $vg/$lv"
@@ -187,7 +200,8 @@ else
 fi
 lvchange -ay "$vg/$lv" >/dev/null 2>&1 || true
 # The LV gets its tags only after mkfs succeeded: an untagged LV is one we were cut off formatting.
-case ",$(lv_tags "$lv")," in
+lv_tag_list=$(lv_tags "$lv")
+case ",$lv_tag_list," in
   *",$vol_tag,"*) ;;
   *)
     mountpoint -q "$mnt" && fail "$mnt is mounted but $vg/$lv was never recorded as formatted"

@@ -48,30 +48,49 @@ export function dataAlignmentKiB(spec: Pick<DeviceSpec, "raid">): number {
  * devices) and those may span other disks, so they are only ever reported as holders, never
  * touched. The three paths at the top are the only places read outside lsblk, blkid and LVM.
  */
+/**
+ * vg_exists: whether the volume group $vg exists, from LVM's list of volume groups; the step
+ * fails when LVM cannot give that list ("cannot tell" is never "no such group": prepare would go
+ * on to inspect and wipe a disk that holds our group, remove would report success and leave it).
+ */
+const VG_EXISTS = String.raw`vg_exists() {
+  local names
+  names=$(vgs --noheadings -o vg_name) || fail "cannot list the volume groups on $(hostname) (LVM's message above)"
+  printf '%s
+' "$names" | tr -d ' ' | grep -qxF "$vg"
+}`;
+
 const PREFLIGHT = String.raw`sys_block=/sys/class/block; proc_swaps=/proc/swaps; proc_mdstat=/proc/mdstat
 # disk_tree: NAME TYPE PARENT MOUNTPOINT of the disk and everything lsblk lists below it (raw
 # output: one space between columns, empty columns empty, blanks inside a value escaped).
 disk_tree() { lsblk -r -n -p -o NAME,TYPE,PKNAME,MOUNTPOINT "$real"; }
 disk_parts() { disk_tree | awk -F'[ ]' -v d="$real" '$2 == "part" && $3 == d { print $1 }'; }
-# holder_names DEV: what the kernel says holds DEV (md arrays, dm devices), by their dm names when they have one.
+# holder_names DEV: what the kernel says holds DEV (md arrays, dm devices), by their dm names when
+# they have one. Fails when the kernel has no holders list for DEV (not known is not "none").
 holder_names() {
-  local h
-  for h in $(ls "$sys_block/$(basename "$1")/holders" 2>/dev/null); do
+  local h d="$sys_block/$(basename "$1")/holders"
+  [ -d "$d" ] || { echo "no holders list at $d for $1" >&2; return 1; }
+  for h in $(ls "$d"); do
     cat "$sys_block/$h/dm/name" 2>/dev/null || echo "$h"
   done | paste -sd' ' -
 }
+# preflight: prints "@@issue" lines; returns 1 (the tool's message on stderr) when a question that
+# decides "empty" or "in use" got no answer. Callers run it in $(...), where set -e does not
+# reach, so every answer is checked here.
 preflight() {
-  local m parts sigs mnts holders pvvg
-  parts=$(disk_parts | paste -sd, -)
-  [ -z "$parts" ] || echo "@@issue partitions $parts"
-  sigs=$(wipefs --no-act --noheadings -O TYPE,OFFSET "$real" 2>/dev/null | awk '{print $1"@"$2}' | paste -sd, -)
+  local m tree parts sigs mnts holders pvvg
+  tree=$(disk_tree) || { echo "lsblk could not list $real" >&2; return 1; }
+  parts=$(printf '%s\n' "$tree" | awk -F'[ ]' -v d="$real" '$2 == "part" && $3 == d { print $1 }')
+  [ -z "$parts" ] || echo "@@issue partitions $(printf '%s\n' "$parts" | paste -sd, -)"
+  sigs=$(wipefs --no-act --noheadings -O TYPE,OFFSET "$real") || { echo "wipefs could not read the signatures of $real" >&2; return 1; }
+  sigs=$(printf '%s\n' "$sigs" | awk 'NF {print $1"@"$2}' | paste -sd, -)
   [ -z "$sigs" ] || echo "@@issue signatures $sigs"
-  mnts=$(disk_tree | awk -F'[ ]' -v d="$real" '($1 == d || ($2 == "part" && $3 == d)) && $4 != "" && $4 != "[SWAP]" { print $4 }' | paste -sd, -)
+  mnts=$(printf '%s\n' "$tree" | awk -F'[ ]' -v d="$real" '($1 == d || ($2 == "part" && $3 == d)) && $4 != "" && $4 != "[SWAP]" { print $4 }' | paste -sd, -)
   [ -z "$mnts" ] || echo "@@issue mounted $mnts"
-  for m in "$real" $(disk_parts); do
-    holders=$(holder_names "$m")
+  for m in "$real" $parts; do
+    holders=$(holder_names "$m") || return 1
     [ -z "$holders" ] || echo "@@issue holders $(basename "$m") is held by $holders"
-    if awk 'NR>1 {print $1}' "$proc_swaps" 2>/dev/null | xargs -r readlink -f | grep -qxF "$m"; then echo "@@issue swap $(basename "$m") is in use as swap"; fi
+    if awk 'NR>1 {print $1}' "$proc_swaps" | xargs -r readlink -f | grep -qxF "$m"; then echo "@@issue swap $(basename "$m") is in use as swap"; fi
     if grep -Eq "(^|[[:space:]])$(basename "$m")\[[0-9]+\]" "$proc_mdstat" 2>/dev/null; then echo "@@issue md $(basename "$m") is a member of an md array ($proc_mdstat)"; fi
     # The disk itself as a PV is the callers' business (it may be our own, cut after pvcreate).
     if [ "$m" != "$real" ] && pvvg=$(pvs --noheadings -o vg_name "$m" 2>/dev/null | tr -d ' ') && [ -n "$pvvg" ]; then
@@ -81,8 +100,9 @@ preflight() {
 }
 # wipe_disk: the signatures of the disk's own partitions, then the disk's (its partition table).
 wipe_disk() {
-  local p
-  for p in $(disk_parts | tac) "$real"; do wipefs -q -a "$p"; done
+  local p parts
+  parts=$(disk_parts | tac)
+  for p in $parts "$real"; do wipefs -q -a "$p"; done
   blockdev --rereadpt "$real" 2>/dev/null || partx -d "$real" 2>/dev/null || true
   udevadm settle 2>/dev/null || true
 }`;
@@ -126,12 +146,13 @@ export function buildPrepareDevice(spec: DeviceSpec) {
   const vg = vgName(cluster, dev);
   const [tagCluster, tagDevice] = deviceTags(cluster, dev);
   return new ScriptBuilder("device.prepare", { timeoutMs: 300_000 })
+    .add(VG_EXISTS)
     .add(PREFLIGHT)
     .add(
       sh`dev=${dev}; vg=${vg}; tag_cluster=${tagCluster as string}; tag_device=${tagDevice as string}; wipe=${spec.wipe ? 1 : 0}
 [ -b "$dev" ] || fail "$dev is not a block device on $(hostname)"
 real=$(readlink -f "$dev")
-if vgs "$vg" >/dev/null 2>&1; then
+if vg_exists; then
   for pv in $(pvs --noheadings -o pv_name -S vg_name="$vg" | tr -d ' '); do
     [ "$(readlink -f "$pv")" = "$real" ] || refuse_because foreign-vg "volume group $vg exists on $pv, not on $dev"
   done
@@ -142,7 +163,7 @@ else
     # An LVM PV. In another VG: refuse. Without a VG (our own cut after pvcreate): it holds no data; reuse it.
     [ -z "$pvvg" ] || refuse_because in-use "$dev is a physical volume of volume group $pvvg; remove it there first (vgreduce/vgremove)"
   else
-    issues=$(preflight)
+    issues=$(preflight) || fail_because unknown-disk "cannot tell whether $dev is empty or in use on $(hostname) (the error above); nothing was changed"
     if printf '%s\n' "$issues" | grep -Eq '^@@issue (mounted|holders|swap|md|pv) '; then
       printf '%s\n' "$issues"
       refuse_because in-use "$dev is in use: $(printf '%s' "$issues" | grep -E '^@@issue (mounted|holders|swap|md|pv) ' | sed 's/^@@issue //' | paste -sd';' -)"
@@ -175,6 +196,8 @@ export async function prepareDevice(exec: RemoteExecutor, spec: DeviceSpec): Pro
     "not-empty": "set wipe only if the disk's contents may be destroyed",
     "in-use":
       "the disk or one of its partitions is in use (named above): free it (unmount, swapoff, stop the md or dm device, vgreduce) or declare another device; wipe never overrides this",
+    "unknown-disk":
+      "a disk query failed (named above): fix what made it fail and retry; the provider only wipes or uses a disk it has seen to be free",
     "foreign-vg":
       "a volume group with the provider's name for this device exists and is not this device's or this cluster's: rename or remove it, or declare another device",
   });
@@ -215,9 +238,10 @@ export function buildRemoveDevice(spec: Pick<DeviceSpec, "cluster" | "device">) 
   const vg = vgName(spec.cluster, spec.device);
   const dev = assertDevicePath(spec.device);
   return new ScriptBuilder("device.remove", { timeoutMs: 120_000 })
+    .add(VG_EXISTS)
     .add(
       sh`dev=${dev}; vg=${vg}; tag_cluster=${tag(TAG.cluster, spec.cluster)}
-if vgs "$vg" >/dev/null 2>&1; then
+if vg_exists; then
   tags=$(vgs --noheadings -o vg_tags "$vg" | tr -d ' ')
   case ",$tags," in *",$tag_cluster,"*) ;; *) refuse "volume group $vg is not tagged $tag_cluster; not removing it" ;; esac
   lvs=$(lvs --noheadings -o lv_name "$vg" | awk 'NF' | paste -sd, -)

@@ -25,9 +25,19 @@ export async function glusterdCheck(
   return { active, version: v?.[1] };
 }
 
-/** awk over `peer status --xml`: prints "connected state" for the peer named $host. */
+/**
+ * awk over `peer status --xml`: prints "connected state" for the peer named $host, nothing when
+ * the list does not name it. Returns 1 (Gluster's answer on stderr) when there is no list: that
+ * is "cannot tell", never "not a peer". Callers run it in $(...) and check its status.
+ */
 const PEER_STATE = String.raw`peer_state() {
-  glx peer status | awk -v h="$1" '
+  local out
+  out=$(glx peer status 2>&1) || true
+  if [ "$(printf '%s' "$out" | xml_ret)" != 0 ]; then
+    printf "cannot read the peer list on %s: %s\n" "$(hostname)" "$(printf '%s' "$out" | xml_err)$(printf '%s' "$out" | grep -q '<cliOutput' || printf '%s' "$out" | tail -n 3)" >&2
+    return 1
+  fi
+  printf '%s\n' "$out" | awk -v h="$1" '
     /<peer>/ { inp = 1; m = 0; c = ""; s = "" }
     inp && index($0, "<hostname>" h "</hostname>") { m = 1 }
     inp && /<connected>/ { c = $0; gsub(/.*<connected>|<\/connected>.*/, "", c) }
@@ -47,7 +57,8 @@ export function buildPeerProbe(host: string, waitSeconds = 120) {
     .add(
       sh`host=${h}; wait_s=${waitSeconds}
 systemctl is-active --quiet glusterd || fail_because glusterd-down "glusterd is not running on $(hostname)"
-if [ -z "$(peer_state "$host")" ]; then
+st=$(peer_state "$host")
+if [ -z "$st" ]; then
   out=$(glx peer probe "$host" 2>&1) || true
   ret=$(printf '%s' "$out" | xml_ret); errno=$(printf '%s' "$out" | sed -n 's:.*<opErrno>\(.*\)</opErrno>.*:\1:p' | head -n1)
   if [ "$ret" != 0 ]; then
@@ -61,7 +72,7 @@ if [ -z "$(peer_state "$host")" ]; then
 fi
 deadline=$(( $(date +%s) + wait_s ))
 while :; do
-  st=$(peer_state "$host")
+  st=$(peer_state "$host") || st="" # glusterd may be busy for a moment while the peer joins
   [ "$st" = "1 3" ] && break
   [ "$(date +%s)" -lt "$deadline" ] || fail_because not-connected "peer $host did not reach 'Peer in Cluster (Connected)' within \${wait_s}s (now: \${st:-absent})"
   sleep 1
@@ -87,7 +98,8 @@ export function buildPeerDetach(host: string) {
     .add(PEER_STATE)
     .add(
       sh`host=${h}
-if [ -n "$(peer_state "$host")" ]; then
+st=$(peer_state "$host")
+if [ -n "$st" ]; then
   out=$(glx peer detach "$host" 2>&1) || true
   if [ "$(printf '%s' "$out" | xml_ret)" != 0 ]; then
     err=$(printf '%s' "$out" | xml_err)

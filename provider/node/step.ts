@@ -34,6 +34,16 @@ function hintFor(hints: StepHints | undefined, causes: readonly string[]): strin
   return typeof hints === "string" ? hints : undefined;
 }
 
+/**
+ * A refusal without a hint of its own: what the step did before it refused, and no remedy beyond
+ * the refusal's own words (an opt-in is offered only by the causes that have one).
+ */
+function refusalHint(changes: readonly string[]): string {
+  return changes.length === 0
+    ? "nothing was changed by this step; fix what the refusal names, then retry"
+    : `the step refused after it had changed: ${changes.join(", ")}; fix what the refusal names, then retry`;
+}
+
 export async function runStep(
   exec: RemoteExecutor,
   script: RemoteScript,
@@ -49,7 +59,7 @@ export async function runStep(
       exitCode: result.code,
       stderr: result.stderr,
       message: `refused: ${output.refusals.join("; ") || "see stderr"}`,
-      hint: hint ?? "nothing was changed by this step; fix the cause or opt in explicitly",
+      hint: hint ?? refusalHint(output.changes),
       changes: output.changes,
     });
   if (result.code !== 0)

@@ -49,19 +49,30 @@ export async function peerInfo(target: Target): Promise<{ peerUuid: string; peer
 
 export async function leavePool(n: NodeInputs): Promise<void> {
   const exec = executorFor(n);
+  // Refused before anything changed: named like a step's refusal (step, node, cause, what next).
+  const refuse = (why: string, hint: string) =>
+    new RemoteError({
+      node: n.manageAddress,
+      step: "node.leave-pool",
+      exitCode: null,
+      stderr: "",
+      message: `refused: ${why}`,
+      hint,
+    });
   const inventory = await node.readInventory(exec);
   if (!inventory.volumes)
-    throw new Error(
-      `node ${n.manageAddress}: cannot list the Gluster volumes (${inventory.problems.join("; ") || "glusterd is not running"}); ` +
-        "start glusterd on the node and run the command again",
+    throw refuse(
+      `cannot list the Gluster volumes (${inventory.problems.join("; ") || "glusterd is not running"}), so it is not known whether the node still holds bricks`,
+      "start glusterd on the node and run the command again",
     );
   const holding = inventory.volumes.filter((v) =>
     v.bricks.some((b) => b.host === n.storageAddress || b.host === n.manageAddress),
   );
   if (holding.length > 0) {
-    throw new Error(
+    throw refuse(
       `node ${n.manageAddress} still holds bricks of volume(s) ${holding.map((v) => v.name).join(", ")}: ` +
-        `removing it would lose a replica. Delete or move those volumes first, then remove the node.`,
+        "removing it would lose a replica",
+      "delete or move those volumes first, then remove the node",
     );
   }
   const others = (inventory.peers ?? (await node.peerState(exec))).filter((p) => p.hostname !== "localhost");
@@ -70,9 +81,10 @@ export async function leavePool(n: NodeInputs): Promise<void> {
   // name gluster lists: that name is not known to be reachable, nor to be the node it says,
   // and this node's credentials must not be offered to it.
   if (n.members.length === 0)
-    throw new Error(
+    throw refuse(
       `node ${n.manageAddress} is still in a pool with ${others.map((p) => p.hostname).join(", ")}, and no node ` +
-        "declared before it is left to detach it from: delete the nodes declared after it first, or run " +
+        "declared before it is left to detach it from",
+      "delete the nodes declared after it first, or run " +
         `\`gluster peer detach ${n.storageAddress}\` on one of them, then run the command again`,
     );
   let lastError: unknown;

@@ -214,7 +214,47 @@ const SYSTEMCTL = { active: "exit 0", inactive: "echo inactive; exit 3" };
 describe("brick checks fail closed when Gluster cannot answer", () => {
   const ref = n.brickRef({ ...brick, brickRoot: "/srv/bricks" });
   const dir = `${ref.mount}/brick`;
-  const quietLvm = { lvs: "exit 5", lvremove: "", mountpoint: "exit 1", umount: "", fuser: "" };
+  // The VG is there and holds none of the brick's LVs.
+  const quietLvm = {
+    vgs: `echo "  ${ref.vg}"`,
+    lvs: "exit 0",
+    lvremove: "",
+    mountpoint: "exit 1",
+    umount: "",
+    fuser: "",
+  };
+
+  test("destroy fails, naming LVM's error, when LVM cannot say whether the brick's LVs exist (never reports them gone)", async () => {
+    const stubs = new Stubs({
+      ...quietLvm,
+      gluster: GLUSTER.none,
+      systemctl: SYSTEMCTL.active,
+      lvs: `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`,
+    });
+    const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot list the logical volumes of ${ref.vg}`);
+    expect(r.stderr).toMatch(/Read lock timed out/);
+    expect(r.stdout).not.toContain("@@done");
+    const noVgs = new Stubs({
+      ...quietLvm,
+      gluster: GLUSTER.none,
+      systemctl: SYSTEMCTL.active,
+      vgs: "exit 5",
+    });
+    const v = await runScript(noVgs.script(n.buildDestroyBrick(ref).text));
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain("cannot list the volume groups");
+  });
+
+  test("destroy of a brick whose LVs (or whole VG) are gone succeeds: a re-run after a cut converges", async () => {
+    for (const vgs of [quietLvm.vgs, "exit 0"]) {
+      const stubs = new Stubs({ ...quietLvm, vgs, gluster: GLUSTER.none, systemctl: SYSTEMCTL.active });
+      const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(stubs.calls("lvremove")).toEqual([]);
+    }
+  });
 
   test.each([
     [
@@ -301,8 +341,8 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     fs.mkdirSync(`${r.mount}/brick`, { recursive: true });
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const tools = {
-      vgs: "exit 0",
-      lvs: `case "$*" in *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      vgs: `echo "  ${r.vg}"`,
+      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${r.pool} ${r.lv} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
       lvchange: "",
       mountpoint: "exit 0",
       findmnt: `echo /dev/${r.vg}/${r.lv}`,
@@ -326,6 +366,39 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
   });
 });
 
+describe("brick create never formats on a guess", () => {
+  test("an LV whose tags cannot be read is not taken for one cut off before mkfs: no mkfs, the cause named", async () => {
+    // The LV exists and holds a filesystem (it is ours, tagged, just not mounted, e.g. after a
+    // reboot); 'lvs -o lv_tags' fails this once (a lock timeout, a metadata read error).
+    const spec = { ...brick, brickRoot: "/srv/bricks" };
+    const ref = n.brickRef(spec);
+    const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
+    const failing = `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`;
+    const tools = (unreadable: string) => ({
+      vgs: `echo "  ${ref.vg}"`,
+      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${ref.pool} ${ref.lv} ;; *"lv_tags ${ref.vg}/${unreadable}") ${failing} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      lvchange: "",
+      lvcreate: "",
+      modprobe: "",
+      mountpoint: "exit 1",
+      mkfs: "",
+      "mkfs.xfs": "",
+      mount: "",
+      findmnt: `echo /dev/${ref.vg}/${ref.lv}`,
+      getfattr: "exit 1",
+    });
+    for (const lv of [ref.lv, ref.pool]) {
+      const stubs = new Stubs(tools(lv));
+      const r = await runScript(stubs.script(n.buildCreateBrick(spec).text));
+      expect(stubs.calls("mkfs.xfs")).toEqual([]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot read the tags of ${ref.vg}/${lv}`);
+      expect(r.stderr).toMatch(/Read lock timed out/);
+      expect(r.stderr).not.toMatch(/is not tagged/);
+    }
+  });
+});
+
 describe("wipe touches only the named disk and its own partitions", () => {
   // lsblk -r -n -p -o NAME,TYPE,PKNAME,MOUNTPOINT /dev/vdb on a disk with two partitions, the
   // second a member of a RAID 1 (md127, with /dev/vdc2) that carries a dm-crypt device.
@@ -344,6 +417,7 @@ describe("wipe touches only the named disk and its own partitions", () => {
     pv?: Record<string, string>;
     swaps?: string;
     mdstat?: string;
+    tools?: Record<string, string>;
   }) {
     const stubs = new Stubs({
       lsblk: `cat <<'TREE'\n${opts.tree ?? TREE}\nTREE`,
@@ -351,12 +425,13 @@ describe("wipe touches only the named disk and its own partitions", () => {
       pvs: `case "$*" in ${Object.entries(opts.pv ?? {})
         .map(([d, vg]) => `*" ${d}") echo "  ${vg}" ;;`)
         .join(" ")} *) exit 5 ;; esac`,
-      vgs: "exit 5",
+      vgs: "exit 0",
       pvcreate: "",
       vgcreate: "",
       blockdev: "",
       partx: "",
       udevadm: "",
+      ...opts.tools,
     });
     const sys = path.join(stubs.dir, "sys");
     for (const d of ["vdb", "vdb1", "vdb2", "md127", "dm-0"])
@@ -424,6 +499,58 @@ describe("wipe touches only the named disk and its own partitions", () => {
     expect(wiped(stubs)).toEqual([]);
   });
 
+  test("when LVM cannot list the volume groups, prepare stops before looking at the disk (it may hold ours)", async () => {
+    const { stubs, run } = prepare({ tools: { vgs: "echo '  Read lock timed out' >&2; exit 5" } });
+    const r = await run();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot list the volume groups on \S+ \(LVM's message above\)/);
+    expect(r.stderr).toMatch(/Read lock timed out/);
+    expect(wiped(stubs)).toEqual([]);
+    expect(stubs.calls("pvcreate")).toEqual([]);
+    expect(stubs.calls("vgcreate")).toEqual([]);
+  });
+
+  test("device.remove fails, not succeeds, when LVM cannot list the volume groups", async () => {
+    const stubs = new Stubs({
+      vgs: "echo '  Read lock timed out' >&2; exit 5",
+      vgremove: "",
+      pvs: "exit 5",
+      pvremove: "",
+    });
+    const r = await runScript(stubs.script(n.buildRemoveDevice({ cluster: "lab", device: "/dev/vdb" }).text));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot list the volume groups/);
+    expect(r.stdout).not.toContain("@@done");
+  });
+
+  test.each([
+    [
+      "lsblk cannot list the disk's partitions",
+      { lsblk: "echo 'lsblk: /dev/vdb: failed to get device path' >&2; exit 32" },
+      /lsblk: \/dev\/vdb: failed/,
+    ],
+    [
+      "wipefs cannot read the disk's signatures",
+      {
+        wipefs:
+          "echo 'wipefs: error: /dev/vdb: probing initialization failed: Device or resource busy' >&2; exit 1",
+      },
+      /probing initialization failed/,
+    ],
+  ])(
+    "when %s, nothing is wiped or created: an unknown answer is not an empty disk",
+    async (_, tools, why) => {
+      const { stubs, run } = prepare({ tools });
+      const r = await run();
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toMatch(/cannot tell whether \/dev\/vdb is empty or in use/);
+      expect(wiped(stubs)).toEqual([]);
+      expect(stubs.calls("pvcreate")).toEqual([]);
+      expect(stubs.calls("vgcreate")).toEqual([]);
+    },
+  );
+
   test("with nothing held, only the disk's own partitions and then the disk are wiped, never what lsblk lists above them", async () => {
     // lsblk still lists md127 and the dm device (say the kernel's holder links lag behind);
     // the wipe must not follow them onto the other disks they span.
@@ -433,6 +560,26 @@ describe("wipe touches only the named disk and its own partitions", () => {
     expect(r.stdout).toContain("@@change wipefs /dev/vdb");
     expect(wiped(stubs)).toEqual(["/dev/vdb2", "/dev/vdb1", "/dev/vdb"]);
     expect(stubs.calls("pvcreate")).toHaveLength(1);
+  });
+});
+
+describe("peer steps never read an unanswered peer list as 'not a peer'", () => {
+  const down = `echo 'Connection failed. Please check if gluster daemon is operational.'; exit 1`;
+
+  test("detach fails when 'gluster peer status' cannot answer: the node is not reported detached", async () => {
+    const stubs = new Stubs({ gluster: down });
+    const r = await runScript(stubs.script(n.buildPeerDetach("gluster-2").text));
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("@@done");
+    expect(r.stderr).toMatch(/cannot read the peer list on \S+.*Connection failed/s);
+    expect(stubs.calls("gluster").filter((c) => c.includes("detach"))).toEqual([]);
+  });
+
+  test("detach of a peer the list does not name is done (a re-run after a cut converges)", async () => {
+    const stubs = new Stubs({ gluster: `cat ${FIXTURES}/peer-status-2.xml` });
+    const r = await runScript(stubs.script(n.buildPeerDetach("gluster-9").text));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(r.stdout).not.toContain("@@change");
   });
 });
 
@@ -457,7 +604,7 @@ describe("hints match the cause", () => {
   });
 
   test("device prepare: 'set wipe' only for a disk that is not empty", async () => {
-    const stubs = new Stubs({ vgs: "exit 0", pvs: "echo '  /dev/vdz'" });
+    const stubs = new Stubs({ vgs: "echo '  gfs_lab_vdb'", pvs: "echo '  /dev/vdz'" });
     const err = (await n
       .prepareDevice(
         {
@@ -515,4 +662,33 @@ test("a cause the prelude names (node lock) gets its own hint, even over a step'
     )
     .catch((e: unknown) => e)) as RemoteError;
   expect(plain.hint).toBe("only remedy");
+});
+
+describe("a refusal's default hint says only what is true of it", () => {
+  const refusing = (stdout: string): import("../../provider/core/exec").RemoteExecutor => ({
+    host: "gluster-1",
+    run: async () => ({ code: 3, stdout, stderr: "refused\n", durationMs: 0 }),
+  });
+  const script = n.buildStopVolume({ cluster: "lab", name: "data" });
+
+  test("after changes: it does not claim that nothing was changed, and names what was", async () => {
+    const e = (await n
+      .runStep(
+        refusing("@@change lvcreate gfs_lab_vdb/tp_data_s0b0\n@@refuse holds data; not reusing it\n"),
+        script,
+      )
+      .catch((x: unknown) => x)) as RemoteError;
+    expect(e).toBeInstanceOf(RemoteError);
+    expect(e.changes).toEqual(["lvcreate gfs_lab_vdb/tp_data_s0b0"]);
+    expect(e.hint).not.toMatch(/nothing was changed/);
+    expect(e.hint).toContain("lvcreate gfs_lab_vdb/tp_data_s0b0");
+  });
+
+  test("with no opt-in for the cause, it does not offer one", async () => {
+    const e = (await n
+      .runStep(refusing("@@refuse volume data belongs to proj/dev/other, not to proj/dev/data\n"), script)
+      .catch((x: unknown) => x)) as RemoteError;
+    expect(e.hint).toMatch(/nothing was changed/);
+    expect(e.hint).not.toMatch(/opt in/);
+  });
 });

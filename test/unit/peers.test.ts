@@ -65,3 +65,12 @@ test("with no declared member left but peers in the pool, refuses and says what 
   expect(err.message).toContain("gluster peer detach 10.0.0.3");
   expect(dialled).toEqual(["10.0.0.3"]);
 });
+
+test("its refusals name the step and the node, like every other step's", async () => {
+  const { RemoteError } = await import("../../provider/core/errors");
+  const err = (await leavePool(node([])).catch((e: unknown) => e)) as InstanceType<typeof RemoteError>;
+  expect(err).toBeInstanceOf(RemoteError);
+  expect(err.step).toBe("node.leave-pool");
+  expect(err.node).toBe("10.0.0.3");
+  expect(err.message).toMatch(/^10\.0\.0\.3: step node\.leave-pool refused: /);
+});
