@@ -56,6 +56,9 @@ function fixedBricks(survey: VolumeSurvey, recorded: Brick[]): Brick[] {
   );
 }
 
+/** The planner found no placement: said in preview as a refusal of `size`, with the planner's numbers. */
+class PlacementRefused extends Error {}
+
 /**
  * The plan from what the nodes hold: fixed bricks stay, and the space this resource's own cut
  * operation took is given back, so the plan it was making comes out again (the planner is
@@ -66,12 +69,7 @@ function planFrom(v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[
   if (fixed.length > 0 && capacityOf(fixed, requestOf(v)) >= size) return fixed;
   const inventory = plannerInventoryOf(v, survey.inventories, creditsOf(survey, fixed), reservationKey(v));
   const planned = plan(v, inventory, fixed.length > 0 ? fixed : undefined);
-  if (!planned.ok)
-    throw new ValidationError(
-      "size",
-      v.size,
-      `a size that fits: cannot place volume ${v.name}: ${planned.error}`,
-    );
+  if (!planned.ok) throw new PlacementRefused(`cannot place volume ${v.name}: ${planned.error}`);
   return planned.bricks;
 }
 
@@ -163,7 +161,7 @@ export const volumeHandler: Handler = {
     try {
       bricks = planFrom(v, survey, fixed);
     } catch (err) {
-      if (err instanceof ValidationError && err.field === "size") return fail("size", `size: ${err.message}`);
+      if (err instanceof PlacementRefused) return fail("size", `size: ${err.message}`);
       throw err;
     }
     reserve(reservationKey(v), reservationOf(bricks, fixed));

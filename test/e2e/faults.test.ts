@@ -29,7 +29,11 @@ describe("bad input fails in preview, names the field, and runs no command", () 
   });
 
   test.each([
-    ["volumeName", "data;rm -rf /", /name: must start with a letter[^\n]*got "data;rm -rf \/"/],
+    [
+      "volumeName",
+      "data;rm -rf /",
+      /name: the value "data;rm -rf \/" is not a volume name; start with a letter/,
+    ],
     ["size", "ten gigs", /size[^\n]*invalid value "ten gigs"[^\n]*allowed/],
   ])("%s = %s", (key, value, message) => {
     setConfig(stack, key, value);
