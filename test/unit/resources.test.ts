@@ -4,32 +4,11 @@ import { handlers } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/handler";
 import { bricksOf, capacityOf, requestOf } from "../../provider/resources/volume-plan";
 import { volumeInputsSchema } from "../../provider/core/model";
+import { topology, volumeInputs } from "../support/handler-inputs";
 
 const GiB = 1024 ** 3;
-const topology = [1, 2, 3].map((i) => ({
-  manageAddress: `10.0.0.${i}`,
-  storageAddress: `gfs-${i}`,
-  zone: i,
-  tags: {},
-  connection: { host: `10.0.0.${i}`, user: "root" },
-  devices: [{ path: "/dev/vdb", tags: {} }],
-}));
-const cluster = {
-  clusterId: "lab",
-  zoneChecking: "strict",
-  brickRoot: "/var/lib/glusterfs-bricks",
-  expandMode: "add-sets",
-};
-const volume = (over: Record<string, unknown> = {}) => ({
-  __provider: "serialized",
-  cluster,
-  topology,
-  name: "data",
-  owner: "proj/dev/data",
-  size: "2Gi",
-  durability: { type: "replicate", replica: 3 },
-  ...over,
-});
+// The engine adds __provider to every dynamic resource's inputs.
+const volume = (over: Record<string, unknown> = {}) => volumeInputs({ __provider: "serialized", ...over });
 const brick = (set: number, index: number, size = 2 * GiB) => ({
   id: `s${set}b${index}`,
   node: `10.0.0.${index + 1}`,

@@ -5,23 +5,15 @@ import { assertBrickRoot, assertOptionValue } from "../../provider/core/names";
 import { handlers } from "../../provider/resources";
 import { redactError } from "../../provider/resources/credentials";
 import { redact } from "../../provider/ssh";
+import { nodeInputs } from "../support/handler-inputs";
 
 // Long enough that a shortened quote (77 characters) cuts through it.
 const password = "Zq7-" + "pa55w0rd-L0ng-S3cret-".repeat(6);
 const fragments = (text: string) =>
   [8, 12, 16, 24, 40].map((n) => password.slice(0, n)).filter((f) => text.includes(f));
 
-const node = (over: Record<string, unknown> = {}) => ({
-  clusterId: "lab",
-  manageAddress: "10.0.0.2",
-  storageAddress: "gfs-2",
-  zone: 2,
-  tags: {},
-  connection: { user: "root" },
-  credentials: { "10.0.0.2": { password } },
-  members: [{ manageAddress: "10.0.0.1", storageAddress: "gfs-1", connection: { user: "root" } }],
-  ...over,
-});
+const node = (over: Record<string, unknown> = {}) =>
+  nodeInputs({ credentials: { "10.0.0.2": { password } }, ...over });
 
 describe("a secret pasted into a field that is not secret", () => {
   test("is not shown in part when the check failure quotes the value shortened", async () => {

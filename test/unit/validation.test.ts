@@ -13,40 +13,10 @@ import { parseHeketiTopology } from "../../provider/core/topology";
 import * as n from "../../provider/node";
 import { handlers } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/handler";
+import { cluster, nodeInputs, topology, volumeInputs } from "../support/handler-inputs";
 
-const topology = [1, 2, 3].map((i) => ({
-  manageAddress: `10.0.0.${i}`,
-  storageAddress: `gfs-${i}`,
-  zone: i,
-  tags: {},
-  connection: { host: `10.0.0.${i}`, user: "root" },
-  devices: [{ path: "/dev/vdb", tags: {} }],
-}));
-const cluster = {
-  clusterId: "lab",
-  zoneChecking: "strict",
-  brickRoot: "/var/lib/glusterfs-bricks",
-  expandMode: "add-sets",
-};
-const volume = (over: Record<string, unknown> = {}) => ({
-  cluster,
-  topology,
-  name: "data",
-  owner: "proj/dev/data",
-  size: "2Gi",
-  durability: { type: "replicate", replica: 3 },
-  ...over,
-});
-const node = (over: Record<string, unknown> = {}) => ({
-  clusterId: "lab",
-  manageAddress: "10.0.0.2",
-  storageAddress: "gfs-2",
-  zone: 2,
-  tags: {},
-  connection: { user: "root" },
-  members: [{ manageAddress: "10.0.0.1", storageAddress: "gfs-1", connection: { user: "root" } }],
-  ...over,
-});
+const volume = volumeInputs;
+const node = nodeInputs;
 const device = (over: Record<string, unknown> = {}) => ({
   clusterId: "lab",
   node: "10.0.0.1",
