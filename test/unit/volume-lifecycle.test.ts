@@ -5,6 +5,7 @@ import { MANAGED_OPTION, OWNER_OPTION } from "../../provider/core/names";
 import type * as resources from "../../provider/resources";
 import type { Inputs } from "../../provider/resources/handler";
 import { FakeCluster, type Fault } from "../support/fake-cluster";
+import { volumeInputs } from "../support/handler-inputs";
 
 const mockHolder: { cluster?: FakeCluster } = {};
 
@@ -57,23 +58,9 @@ const topology = hosts.map((h, i) => ({
   connection: { host: h.manage, user: "root" },
   devices: Object.keys(h.devices).map((path) => ({ path, tags: {} })),
 }));
-const cluster = {
-  clusterId: "lab",
-  zoneChecking: "strict",
-  brickRoot: "/var/lib/glusterfs-bricks",
-  expandMode: "add-sets",
-};
-const volume = (over: Record<string, unknown> = {}): Inputs => ({
-  __provider: "serialized",
-  cluster,
-  topology,
-  name: "data",
-  owner: "proj/dev/data",
-  size: "2Gi",
-  durability: { type: "replicate", replica: 3 },
-  options: {},
-  ...over,
-});
+// Four nodes of two devices each: room for the plans these tests cut and finish.
+const volume = (over: Record<string, unknown> = {}): Inputs =>
+  volumeInputs({ __provider: "serialized", topology, options: {}, ...over });
 
 let handlers: typeof resources.handlers;
 
