@@ -104,7 +104,7 @@ describe("quickstart", () => {
     expectOk(pulumi(stack, ["config", "set", "size", "2Gi"], { outsideLab: true }));
   });
 
-  test("growing to 10Gi previews the new bricks, then expands with data intact", () => {
+  test("growing to 10Gi previews one new set of 8Gi bricks, then expands with data intact", () => {
     expectOk(pulumi(stack, ["config", "set", "size", "10Gi"], { outsideLab: true }));
     const preview = previewJson(stack);
     expect(preview.code).toBe(0);
@@ -113,7 +113,12 @@ describe("quickstart", () => {
     const before = volume?.oldState?.inputs?.bricks as BrickOut[];
     const after = volume?.newState?.inputs?.bricks as BrickOut[];
     expect(after.slice(0, before.length)).toEqual(before);
-    expect(after.length).toBeGreaterThan(before.length);
+    // The fewest sets: one new set of three 8Gi bricks, one per node (not four more 2Gi sets).
+    const added = after.slice(before.length);
+    expect(added).toHaveLength(3);
+    expect(new Set(added.map((b) => b.set))).toEqual(new Set([before[before.length - 1]!.set + 1]));
+    expect(new Set(added.map((b) => b.node)).size).toBe(3);
+    for (const b of added) expect(b.size).toBe(8 * 1024 ** 3);
     expect(Object.keys(volume?.detailedDiff ?? {}).some((k) => k.startsWith("bricks"))).toBe(true);
 
     expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));

@@ -1,6 +1,8 @@
 // Property-based tests: every invariant of a plan holds on generated topologies and requests.
 import fc from "fast-check";
-import { planVolume } from "../../provider/core/placement/plan";
+import { planVolume, setCapacity } from "../../provider/core/placement/plan";
+import { strategyFor } from "../../provider/core/placement/strategy";
+import { brickCost, brickSpace, roundUpExtent } from "../../provider/core/sizing";
 import { resolveVolumeRequest, type VolumeRequestInput } from "../../provider/core/placement/request";
 import type { PlanResult, VolumeRequest } from "../../provider/core/placement/types";
 import type { Inventory } from "../../provider/core/topology";
@@ -185,6 +187,76 @@ describe("placement properties", () => {
             expect(d.freeAfter).toBeGreaterThanOrEqual(0);
             expect(d.freeBefore).toBe(free.get(`${d.node}|${d.device}`));
           }
+        },
+      ),
+      params,
+    );
+  });
+
+  it("adds sets only while needed: without its smallest new set a plan would not reach the size", () => {
+    fc.assert(
+      fc.property(inventoryArb, requestArb, (inventory, request) => {
+        const result = planVolume(request, inventory);
+        if (!result.ok) return;
+        const strategy = strategyFor(request.durability);
+        const sizes = result.plan.sets.map((s) => setCapacity(s, strategy));
+        const smallest = Math.min(...sizes);
+        const lowest = roundUpExtent(request.minBrickSize) * strategy.dataMultiplier;
+        // Sets whose bricks are at the minimum brick size can overshoot; any other set was needed.
+        if (smallest > lowest) expect(result.plan.capacity! - smallest).toBeLessThan(request.size);
+        // Sets may differ in size; within a set every data brick is the same (checked by violations).
+        expect(result.plan.explanation![0]).toMatch(new RegExp(`^${result.plan.sets.length} sets? of `));
+      }),
+      params,
+    );
+  });
+
+  it("expands with one new set whenever the devices can hold one set of the whole difference", () => {
+    fc.assert(
+      fc.property(
+        inventoryArb,
+        requestArb,
+        fc.integer({ min: 1, max: 3000 }),
+        (inventory, request, extra) => {
+          const strategy = strategyFor(request.durability);
+          if (strategy.roles.includes("arbiter")) return;
+          const first = planVolume(request, inventory);
+          if (!first.ok) return;
+          const after = apply(inventory, first.plan);
+          const bigger = {
+            ...request,
+            size: first.plan.capacity! + extra * GiB,
+            expandMode: "add-sets" as const,
+          };
+          const k = strategy.roles.length;
+          const brick = Math.ceil((extra * GiB) / strategy.dataMultiplier);
+          const existingBricks = first.plan.sets.length * k;
+          if (brick < request.minBrickSize || brick > request.maxBrickSize) return;
+          if (existingBricks + k > request.maxBricks) return;
+          // Independently: distinct nodes (zones under strict) with a data device that has room.
+          const space = brickSpace(brick, request.snapshotFactor);
+          const cluster = after.clusters.find((c) => c.id === first.plan.cluster)!;
+          const spare = new Map(
+            first.plan.sets
+              .flatMap((s) => s.bricks)
+              .map((b) => [`${b.node}|${b.device}`, b.metadataSize] as const),
+          );
+          const holders = new Set<string | number>();
+          for (const n of cluster.nodes) {
+            for (const d of n.devices) {
+              const tags = { ...n.tags, ...d.tags };
+              const matches = request.tagMatch.every((r) => ((tags[r.key] ?? "") === r.value) !== r.negate);
+              const s = Math.max(d.spare ?? 0, spare.get(`${n.manage}|${d.name}`) ?? 0);
+              if (matches && tags["arbiter"] !== "required" && brickCost(space, s) <= d.free)
+                holders.add(request.zoneChecking === "strict" ? n.zone : n.manage);
+            }
+          }
+          if (holders.size < k) return;
+          const second = planVolume(bigger, after, first.plan);
+          expect(second.ok).toBe(true);
+          if (!second.ok) return;
+          expect(second.plan.sets).toHaveLength(first.plan.sets.length + 1);
+          expect(violations(second.plan, after, bigger, first.plan)).toEqual([]);
         },
       ),
       params,

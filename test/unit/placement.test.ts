@@ -115,24 +115,42 @@ describe("placement: Heketi's allocator scenarios", () => {
     expect(bricksOf(ok(planVolume(req({ size: "1TiB" }), inventory)))).toHaveLength(3);
     const six = ok(planVolume(req({ size: "6TiB" }), inventory));
     expect(six.sets).toHaveLength(2);
-    expect(six.sets.flatMap((s) => s.bricks).every((b) => b.size === 3 * TiB)).toBe(true);
+    // The first set takes the largest bricks allowed (4 TiB), the second what is left.
+    expect(six.sets.map((s) => s.bricks.map((b) => b.size / TiB))).toEqual([
+      [4, 4, 4],
+      [2, 2, 2],
+    ]);
     const twelve = ok(planVolume(req({ size: "12TiB" }), inventory));
     expect(twelve.sets).toHaveLength(3);
   });
 
-  it("mixed device sizes (Heketi #1860, #1794): no power-of-two splitting", () => {
-    // Per node a 1 TiB and a 500 GiB disk. Heketi tries 1, 2, 4 sets and lands on 8 sets of 175 GiB.
+  it("mixed device sizes (Heketi #1860, #1794): sets of different sizes, no power-of-two splitting", () => {
+    // Per node a 1 TiB and a 500 GiB disk. Heketi tries 1, 2, 4 sets and lands on 8 sets of 175 GiB;
+    // here one set fills the 1 TiB disks and a smaller one the rest goes on the 500 GiB disks.
     const inventory = uniform(3, 3, [1 * TiB, 500 * GiB]);
     const request = req({ size: "1400GiB" });
     const plan = ok(planVolume(request, inventory));
-    expect(plan.sets).toHaveLength(3);
+    expect(plan.sets).toHaveLength(2);
+    expect(plan.sets.map((s) => s.bricks.map((b) => b.device))).toEqual([
+      ["/dev/sdb", "/dev/sdb", "/dev/sdb"],
+      ["/dev/sdc", "/dev/sdc", "/dev/sdc"],
+    ]);
+    expect(plan.sets[0]!.bricks[0]!.size).toBeGreaterThan(plan.sets[1]!.bricks[0]!.size);
     expect(violations(plan, inventory, request)).toEqual([]);
-    // 2000 GiB replica 2 on 300 GiB disks: Heketi's 16 bricks of 250 GiB become 14 of 286 GiB.
+    expect(plan.explanation!.join(" ")).toMatch(
+      /2 sets of 3 bricks \(1013.\d+GiB, 386.\d+GiB\): the fewest sets/,
+    );
+    // The case: 150 GiB on three nodes with a 100 GiB and a 60 GiB device each is two sets.
+    const small = uniform(3, 3, [100 * GiB, 60 * GiB]);
+    const two = ok(planVolume(req({ size: "150GiB" }), small));
+    expect(two.sets).toHaveLength(2);
+    expect(violations(two, small, req({ size: "150GiB" }))).toEqual([]);
+    // 2000 GiB replica 2 on 300 GiB disks: Heketi's 16 bricks of 250 GiB become 14 (7 sets).
     const division = ok(
       planVolume(req({ size: "2000GiB", durability: { replica: 2 } }), uniform(8, 2, [300 * GiB, 300 * GiB])),
     );
     expect(bricksOf(division)).toHaveLength(14);
-    expect(new Set(bricksOf(division).map((b) => b.size)).size).toBe(1);
+    for (const set of division.sets) expect(new Set(set.bricks.map((b) => b.size)).size).toBe(1);
   });
 
   it("the first cluster where the volume fits wins (10 tiny clusters and a large one)", () => {
@@ -355,15 +373,29 @@ describe("placement: expansion", () => {
     failed(planVolume(request, again));
   });
 
-  it("add-sets keeps existing bricks and adds whole sets no larger than the existing ones", () => {
+  it("add-sets keeps existing bricks and adds the fewest sets: one, of the size still needed", () => {
     const inventory = uniform(6, 3, [2 * TiB]);
     const first = ok(planVolume(req({ size: "500GiB" }), inventory));
     const request = req({ size: "1500GiB" });
     const second = ok(planVolume(request, apply(inventory, first), first));
     expect(second.sets[0]).toEqual(first.sets[0]);
-    expect(second.sets).toHaveLength(3);
-    expect(second.sets.slice(1).every((s) => s.bricks.every((b) => b.size === 500 * GiB))).toBe(true);
+    expect(second.sets).toHaveLength(2);
+    expect(second.sets[1]!.bricks.every((b) => b.size === 1000 * GiB)).toBe(true);
     expect(violations(second, apply(inventory, first), request, first)).toEqual([]);
+    // The quickstart's expansion: 2 GiB to 10 GiB on one 20 GiB device per node is one 8 GiB set.
+    const lab = uniform(3, 3, [20 * GiB - 129 * 1024 * 1024]);
+    const small = ok(planVolume(req({ size: "2GiB" }), lab));
+    const grown = ok(planVolume(req({ size: "10GiB" }), apply(lab, small), small));
+    expect(grown.sets.map((s) => s.bricks.map((b) => b.size / GiB))).toEqual([
+      [2, 2, 2],
+      [8, 8, 8],
+    ]);
+    expect(grown.explanation).toEqual(["1 set of 3 bricks of 8GiB: the fewest sets that reach 8GiB"]);
+    // Heketi's 10 GiB to 30 GiB adds one set of 20 GiB; so does this planner.
+    const roomy = uniform(3, 3, [60 * GiB]);
+    const ten = ok(planVolume(req({ size: "10GiB" }), roomy));
+    const thirty = ok(planVolume(req({ size: "30GiB" }), apply(roomy, ten), ten));
+    expect(thirty.sets.map((s) => s.bricks[0]!.size / GiB)).toEqual([10, 20]);
   });
 
   it("grow enlarges bricks in place, and adds sets for what the devices cannot give", () => {

@@ -1,10 +1,11 @@
 // planVolume: the pure, deterministic placement of one volume's bricks on an inventory.
 import { ValidationError } from "../errors";
 import type { Inventory, InventoryCluster } from "../topology";
+import { EXTENT, roundDownExtent, roundUpExtent } from "../sizing";
 import { formatSize } from "../units";
 import { clusterLine, describeZones, zoneReports } from "./explain";
 import { growSets } from "./grow";
-import { fewestBricks, layouts, setNeeds, type Layout } from "./layout";
+import { fewestBricks, layouts, setBound, setNeeds, slotsFor, type Layout } from "./layout";
 import { placeSet } from "./select";
 import { ClusterState } from "./state";
 import { strategyFor } from "./strategy";
@@ -166,12 +167,18 @@ function planInCluster(
     ? existing.sets.map((s) => ({ bricks: s.bricks.map((b) => ({ ...b })) }))
     : [];
   const warnings = [...strategy.warnings];
+  const explanation: string[] = [];
   let delta = request.size - volumeCapacity({ sets }, strategy);
   if (delta > 0 && existing && request.expandMode === "grow") {
     const grown = growSets(state, strategy, request, sets, delta);
     sets = grown.sets;
     delta -= grown.gained;
     grownBy = `growing the existing bricks gives ${formatSize(grown.gained)}, and for the remaining ${formatSize(delta)} `;
+    if (grown.gained > 0) {
+      explanation.push(
+        `grow first: the existing bricks grow in place by ${formatSize(grown.gained)} of usable space (smallest sets first, all bricks of a set together)`,
+      );
+    }
     if (delta > 0) {
       warnings.push(
         `growing the existing bricks gives only ${formatSize(grown.gained)}; the remaining ${formatSize(delta)} is planned as new sets`,
@@ -182,24 +189,36 @@ function planInCluster(
     const problem = structuralProblem(state, strategy, request);
     if (problem) return fail(problem);
     const existingBricks = sets.reduce((n, s) => n + s.bricks.length, 0);
-    const preferred =
-      sets.length > 0
-        ? Math.max(...sets.map((s) => setCapacity(s, strategy))) / strategy.dataMultiplier
-        : undefined;
-    const options = layouts(strategy, request, delta, existingBricks, preferred);
-    if (options.length === 0) {
-      const needed = fewestBricks(strategy, request, delta);
-      return fail(
-        `${formatSize(delta)} needs at least ${needed} bricks of at most ${formatSize(request.maxBrickSize)}` +
-          (existingBricks > 0 ? ` besides the ${existingBricks} existing ones` : "") +
-          `, more than the limit of ${request.maxBricks} bricks per volume`,
+    const mixed = placeMixed(state, strategy, request, delta, existingBricks);
+    if (mixed) {
+      sets = sets.concat(mixed.sets);
+      explanation.push(...mixed.explanation);
+    } else {
+      const options = layouts(strategy, request, delta, existingBricks);
+      if (options.length === 0) {
+        const needed = fewestBricks(strategy, request, delta);
+        return fail(
+          `${formatSize(delta)} needs at least ${needed} bricks of at most ${formatSize(request.maxBrickSize)}` +
+            (existingBricks > 0 ? ` besides the ${existingBricks} existing ones` : "") +
+            `, more than the limit of ${request.maxBricks} bricks per volume`,
+        );
+      }
+      const placed = placeLayouts(state, strategy, request, options);
+      if (!placed.ok) return fail(placed.reason, placed.layout);
+      explanation.push(
+        `${describeSets(placed.sets, strategy)}: sets of the largest bricks the devices allowed did not reach ${formatSize(delta)} ` +
+          `within the limit of ${request.maxBricks} bricks, so equal sets, the fewest that fit`,
       );
+      sets = sets.concat(placed.sets);
     }
-    const placed = placeLayouts(state, strategy, request, options);
-    if (!placed.ok) return fail(placed.reason, placed.layout);
-    sets = sets.concat(placed.sets);
+  } else if (existing) {
+    explanation.push(
+      sets.length === existing.sets.length && request.expandMode === "grow" && grownBy !== ""
+        ? `growing the existing bricks in place reaches ${formatSize(request.size)}: no new set`
+        : `the existing sets already give ${formatSize(request.size)}: no new set`,
+    );
   }
-  return { ok: true, plan: assemble(state, strategy, request, sets, warnings) };
+  return { ok: true, plan: assemble(state, strategy, request, sets, warnings, explanation) };
 }
 
 function placeLayouts(
@@ -280,6 +299,7 @@ function assemble(
   request: VolumeRequest,
   sets: PlannedSet[],
   warnings: string[],
+  explanation: string[],
 ): PlannedVolume {
   const devices: DeviceChange[] = [];
   state.devices.forEach((dev, d) => {
@@ -311,5 +331,178 @@ function assemble(
     devices,
     recommendations: [...strategy.recommendations],
     warnings,
+    explanation,
   };
+}
+
+/** "2 sets of 3 bricks (99.4GiB, 50.6GiB)" */
+function describeSets(sets: PlannedSet[], strategy: Strategy): string {
+  const sizes = sets.map((s) => setCapacity(s, strategy) / strategy.dataMultiplier);
+  const same = sizes.every((x) => x === sizes[0]);
+  return (
+    `${sets.length} set${sets.length === 1 ? "" : "s"} of ${strategy.roles.length} brick${strategy.roles.length === 1 ? "" : "s"}` +
+    (same ? ` of ${formatSize(sizes[0]!)}` : ` (${sizes.map(formatSize).join(", ")})`)
+  );
+}
+
+/**
+ * Free space left for the next volume, as the tie-break between layouts with as many sets: each
+ * zone's largest free device that may take data, summed (larger is better: a later set, or a
+ * later volume, finds one large extent instead of many small ones).
+ */
+function largestExtents(state: ClusterState): number {
+  const largest = new Map<number, number>();
+  state.devices.forEach((dev, d) => {
+    if (!state.canHold(d, "data")) return;
+    const zone = state.nodes[dev.node]!.zone;
+    largest.set(zone, Math.max(largest.get(zone) ?? 0, state.free[d]!));
+  });
+  let sum = 0;
+  for (const v of largest.values()) sum += v;
+  return sum;
+}
+
+/** Places one set of data bricks of `size`; on failure the state is as before. */
+function trySet(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  size: number,
+  keep: boolean,
+): PlannedSet | undefined {
+  const before = state.snapshot();
+  const slots = slotsFor(strategy, request, size);
+  const result = placeSet(state, slots, strategy.order, request.zoneChecking);
+  if (!result.ok || !keep) state.restore(before);
+  if (!result.ok) return undefined;
+  return { bricks: result.devices.map((d, i) => brickAt(state, d, slots[i]!)) };
+}
+
+/**
+ * placeMixedSets under the request's zone checking. With `prefer`, the sets strict zone checking
+ * would make win whenever they are as few: prefer only lets bricks share a zone when that saves
+ * sets or is the only way.
+ */
+function placeMixed(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  delta: number,
+  existingBricks: number,
+): { sets: PlannedSet[]; explanation: string[] } | undefined {
+  if (request.zoneChecking !== "prefer")
+    return placeMixedSets(state, strategy, request, delta, existingBricks);
+  const base = state.snapshot();
+  const strict = placeMixedSets(
+    state,
+    strategy,
+    { ...request, zoneChecking: "strict" },
+    delta,
+    existingBricks,
+  );
+  const afterStrict = state.snapshot();
+  state.restore(base);
+  const prefer = placeMixedSets(state, strategy, request, delta, existingBricks);
+  if (strict && (!prefer || strict.sets.length <= prefer.sets.length)) {
+    state.restore(afterStrict);
+    return strict;
+  }
+  return prefer;
+}
+
+/**
+ * New sets for `delta` usable bytes, each as large as the devices allow (at most what is still
+ * needed, within the brick size limits), so sets may differ in size and as few as possible are
+ * added. When an equal split into as many sets also fits, the one leaving the larger free extents
+ * wins. Undefined when this does not reach `delta` within the brick limit (the caller then tries
+ * equal layouts and explains the refusal); the state is then as before.
+ */
+function placeMixedSets(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  delta: number,
+  existingBricks: number,
+): { sets: PlannedSet[]; explanation: string[] } | undefined {
+  const m = strategy.dataMultiplier;
+  const k = strategy.roles.length;
+  const dataBricks = strategy.roles.filter((r) => r === "data").length;
+  const minBrick = roundUpExtent(request.minBrickSize);
+  const maxBrick = roundDownExtent(request.maxBrickSize);
+  const budget = Math.floor((request.maxBricks - existingBricks) / k);
+  if (minBrick > maxBrick || budget < 1) return undefined;
+  const base = state.snapshot();
+  const sets: PlannedSet[] = [];
+  let limited = false;
+  let remaining = delta;
+  while (remaining > 0) {
+    if (sets.length >= budget) {
+      state.restore(base);
+      return undefined;
+    }
+    const want = Math.min(maxBrick, Math.max(minBrick, roundUpExtent(Math.ceil(remaining / m))));
+    const bound = Math.min(want, setBound(state, dataBricks, request.zoneChecking, request.snapshotFactor));
+    if (bound < minBrick) {
+      state.restore(base);
+      return undefined;
+    }
+    let set = trySet(state, strategy, request, bound, true);
+    if (!set) {
+      // The bound ignores the pool-metadata spare, arbiters and dedicated devices: search below it.
+      let lo = minBrick / EXTENT;
+      let hi = bound / EXTENT - 1;
+      let best = 0;
+      while (lo <= hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (trySet(state, strategy, request, mid * EXTENT, false)) {
+          best = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      set = best > 0 ? trySet(state, strategy, request, best * EXTENT, true) : undefined;
+      if (!set) {
+        state.restore(base);
+        return undefined;
+      }
+    }
+    const size = setCapacity(set, strategy) / m;
+    if (size < want) limited = true;
+    sets.push(set);
+    remaining -= size * m;
+  }
+  const explanation = [
+    `${describeSets(sets, strategy)}: the fewest sets that reach ${formatSize(delta)}` +
+      (limited
+        ? `; each set's bricks are as large as the free devices allowed (at most the size still needed), so sets differ in size`
+        : sets.length > 1
+          ? `; bricks are at most the maximum brick size (${formatSize(request.maxBrickSize)})`
+          : ""),
+  ];
+  if (sets.length > 1 && limited) {
+    // As many sets of equal size, for the least fragmented free space.
+    const mixed = state.snapshot();
+    const mixedScore = largestExtents(state);
+    state.restore(base);
+    const size = Math.max(minBrick, roundUpExtent(Math.ceil(delta / (sets.length * m))));
+    const equal: PlannedSet[] = [];
+    while (size <= maxBrick && equal.length < sets.length) {
+      const set = trySet(state, strategy, request, size, true);
+      if (!set) break;
+      equal.push(set);
+    }
+    const equalScore = equal.length === sets.length ? largestExtents(state) : -1;
+    if (equalScore > mixedScore) {
+      explanation.push(
+        `${describeSets(equal, strategy)} of equal size also fit and leave larger free extents (each zone's largest free device, summed: ${formatSize(equalScore)} against ${formatSize(mixedScore)}): chosen`,
+      );
+      return { sets: equal, explanation };
+    }
+    state.restore(mixed);
+    explanation.push(
+      equalScore < 0
+        ? `${sets.length} sets of equal size do not fit`
+        : `${sets.length} sets of equal size also fit but leave smaller free extents (each zone's largest free device, summed: ${formatSize(equalScore)} against ${formatSize(mixedScore)})`,
+    );
+  }
+  return { sets, explanation };
 }

@@ -74,6 +74,7 @@ const plannedVolumeSchema = z.object({
     .default([]),
   recommendations: z.array(z.string()).optional(),
   warnings: z.array(z.string()).optional(),
+  explanation: z.array(z.string()).optional(),
 });
 
 export type PlannedBrick = z.infer<typeof brickSchema>;
@@ -99,6 +100,8 @@ export interface PlannedVolume {
   devices: DeviceChange[];
   recommendations?: string[];
   warnings?: string[];
+  /** Why these sets and sizes: one line per choice the planner made. */
+  explanation?: string[];
 }
 
 /** Free space of one zone as the planner saw it, for failure reports. */
