@@ -95,10 +95,13 @@ describe("placement properties", () => {
   });
 
   it("never shares a node (or a zone under strict), never overcommits, meets the size and the limits", () => {
+    let mixedSizes = 0;
     fc.assert(
       fc.property(inventoryArb, requestArb, (inventory, request) => {
         const result = planVolume(request, inventory);
         if (result.ok) {
+          const sizes = new Set(result.plan.sets.map((s) => s.bricks[0]!.size));
+          if (sizes.size > 1) mixedSizes++;
           expect(violations(result.plan, inventory, request)).toEqual([]);
         } else {
           expect(result.error).not.toContain("\n");
@@ -107,6 +110,8 @@ describe("placement properties", () => {
       }),
       params,
     );
+    // The generated cases do exercise sets of different sizes within one volume.
+    expect(mixedSizes).toBeGreaterThan(10);
   });
 
   it("prefer gives the strict plan whenever strict fits with as many sets, and never needs more sets", () => {
@@ -146,6 +151,15 @@ describe("placement properties", () => {
           expect(second.plan.sets.slice(0, first.plan.sets.length)).toEqual(first.plan.sets);
           expect(second.plan.cluster).toBe(first.plan.cluster);
           expect(violations(second.plan, after, bigger, first.plan)).toEqual([]);
+          // Converges: with every brick made, planning for the capacity they give plans nothing
+          // more (the sets, whatever their sizes, already give it), as a re-run must.
+          const again = planVolume(
+            { ...bigger, size: second.plan.capacity! },
+            apply(after, second.plan),
+            second.plan,
+          );
+          expect(again.ok && again.plan.sets).toEqual(second.plan.sets);
+          expect(again.ok && again.plan.devices).toEqual([]);
         },
       ),
       params,
