@@ -6,7 +6,12 @@
 // capacity or later; at least 99.5 % used in the end.
 // The only randomness is a seeded PRNG here in the benchmark; the planner has none.
 import { performance } from "node:perf_hooks";
-import { planVolume, resolveVolumeRequest, type VolumeRequestInput } from "../provider/core/placement";
+import {
+  planVolume,
+  resolveVolumeRequest,
+  strategyFor,
+  type VolumeRequestInput,
+} from "../provider/core/placement";
 import type { PlannedVolume } from "../provider/core/placement";
 import { usableDeviceSize } from "../provider/core/sizing";
 import type { Inventory } from "../provider/core/topology";
@@ -123,6 +128,12 @@ function fill(run: FillRun): void {
   let maxSets = 0;
   let firstFailure: number | undefined;
   let firstFailureSize = 0;
+  let firstFailureNeed = 0;
+  let firstFailureFree = 0;
+  // The first refusal of a request that the zones' free extents could hold by volume alone (its
+  // data bricks' pools need no more than the zones can give it): a refusal placement must explain
+  // (set sizes, brick limit), not a full cluster.
+  let firstAvoidable: number | undefined;
   let requests = 0;
   const started = performance.now();
   while (consecutive < 200) {
@@ -132,10 +143,23 @@ function fill(run: FillRun): void {
     if (!result.ok) {
       failures++;
       consecutive++;
+      const strategy = strategyFor(request.durability);
+      const dataBricks = strategy.roles.filter((r) => r === "data").length;
+      const need = (request.size / strategy.dataMultiplier) * dataBricks * request.snapshotFactor;
+      // Under strict zone checking a zone holds at most one brick of each set, so at most
+      // 1/dataBricks of the data bricks' space: what the zones could hold, however it is split.
+      const zoneFree = new Map<number, number>();
+      for (const n of inventory.clusters[0]!.nodes)
+        for (const d of n.devices) zoneFree.set(n.zone, (zoneFree.get(n.zone) ?? 0) + d.free);
+      let free = 0;
+      for (const f of zoneFree.values()) free += Math.min(f, need / dataBricks);
       if (firstFailure === undefined) {
         firstFailure = allocated / raw;
         firstFailureSize = request.size;
+        firstFailureNeed = need;
+        firstFailureFree = free;
       }
+      if (firstAvoidable === undefined && need <= free) firstAvoidable = allocated / raw;
       continue;
     }
     consecutive = 0;
@@ -153,8 +177,11 @@ function fill(run: FillRun): void {
       `${failures} refused of ${requests} requests, ${ms.toFixed(2)} ms per plan`,
   );
   console.log(
-    `  first refusal at ${pct(firstFailure ?? 0)} of raw capacity (a request of ${formatSize(firstFailureSize)}); ` +
-      `used when requests stopped fitting (200 refusals in a row): ${pct(allocated / raw)} (pools, metadata, spares), ${pct(bricks / raw)} in brick filesystems`,
+    `  first refusal at ${pct(firstFailure ?? 0)} of raw capacity (a request of ${formatSize(firstFailureSize)}, whose data bricks need at least ${formatSize(firstFailureNeed)}, the zones could give ${formatSize(firstFailureFree)}); ` +
+      `first refusal of a request the free space could hold: ${firstAvoidable === undefined ? "none" : `at ${pct(firstAvoidable)}`}`,
+  );
+  console.log(
+    `  used when requests stopped fitting (200 refusals in a row): ${pct(allocated / raw)} (pools, metadata, spares), ${pct(bricks / raw)} in brick filesystems`,
   );
 }
 
