@@ -441,8 +441,14 @@ function placeMixedSets(
       return undefined;
     }
     const want = Math.min(maxBrick, Math.max(minBrick, roundUpExtent(Math.ceil(remaining / m))));
-    const bound = Math.min(want, setBound(state, dataBricks, request.zoneChecking, request.snapshotFactor));
-    if (bound < minBrick) {
+    const largest = Math.min(
+      maxBrick,
+      setBound(state, dataBricks, request.zoneChecking, request.snapshotFactor),
+    );
+    const bound = Math.min(want, largest);
+    // No later set can be larger than this one's bound (space only shrinks): give up early when
+    // even that many sets of it fall short.
+    if (bound < minBrick || largest * m * (budget - sets.length) < remaining) {
       state.restore(base);
       return undefined;
     }
