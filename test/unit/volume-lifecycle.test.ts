@@ -2,8 +2,13 @@
 // ownership (a failed operation touches only what this resource made), name collisions refused in
 // preview, and convergence of create, expand and delete after a cut at every step.
 import { MANAGED_OPTION, OWNER_OPTION } from "../../provider/core/names";
-import type * as resources from "../../provider/resources";
-import type { Inputs } from "../../provider/resources/handler";
+import {
+  type Handler,
+  type Inputs,
+  type ResourceKind,
+  createDeps,
+  handlersFor,
+} from "../../provider/resources";
 import { FakeCluster, type Fault } from "../support/fake-cluster";
 import { volumeInputs } from "../support/handler-inputs";
 
@@ -36,14 +41,6 @@ jest.mock("../../provider/node", () => {
   };
 });
 
-jest.mock("../../provider/resources/remote", () => ({
-  executorFor: (t: { manageAddress: string }) => ({
-    host: t.manageAddress,
-    run: async () => ({ code: 0, stdout: "@@done\n", stderr: "", durationMs: 0 }),
-  }),
-  requireReachable: async () => undefined,
-}));
-
 const GiB = 1024 ** 3;
 const hosts = [1, 2, 3, 4].map((i) => ({
   manage: `10.0.0.${i}`,
@@ -62,14 +59,11 @@ const topology = hosts.map((h, i) => ({
 const volume = (over: Record<string, unknown> = {}): Inputs =>
   volumeInputs({ __provider: "serialized", topology, options: {}, ...over });
 
-let handlers: typeof resources.handlers;
+let handlers: Record<ResourceKind, Handler>;
 
 /** A new provider process: what one process remembers (name claims, reservations) starts empty. */
 function newProcess(): void {
-  jest.resetModules();
-  // A fresh module registry is a fresh process; `import()` would not give one synchronously.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  handlers = (require("../../provider/resources") as typeof resources).handlers;
+  handlers = handlersFor(createDeps({ executors: (t) => mockHolder.cluster!.executor(t.manageAddress) }));
 }
 
 function fresh(): FakeCluster {
