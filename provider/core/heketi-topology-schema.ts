@@ -4,7 +4,7 @@
 // device paths and sizes are the model's rules (topology.ts), which say them in its own words.
 // Keys Heketi's format has and this provider ignores are allowed, so a topology.json is read
 // unchanged.
-import Ajv, { type ErrorObject } from "ajv";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { ValidationError } from "./errors";
 
 const hostList = { type: "array", items: { type: "string" }, minItems: 1 };
@@ -73,9 +73,14 @@ export const HEKETI_TOPOLOGY_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
-  HEKETI_TOPOLOGY_SCHEMA,
-);
+/** Compiled on first use: programs that never load a topology.json do not pay for it. */
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
+    HEKETI_TOPOLOGY_SCHEMA,
+  );
+  return compiled;
+}
 
 /** `/clusters/0/nodes/2` as `topology.clusters[0].nodes[2]`. */
 function pathOf(pointer: string, extra?: string): string {
@@ -121,6 +126,7 @@ function allowedOf(e: ErrorObject): string {
  * topology.json. The deepest problem is the one reported: it names the field to fix.
  */
 export function checkHeketiTopologyShape(json: unknown): void {
+  const validate = validator();
   if (validate(json)) return;
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if");
   const first = errors.reduce<ErrorObject | undefined>(
