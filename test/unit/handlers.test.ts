@@ -138,6 +138,35 @@ describe("Node", () => {
     });
   });
 
+  test("the probe back failing moves on to the next member, which probes and is probed back", async () => {
+    const { nodes, deps } = setup();
+    nodes
+      .on("10.0.0.4", "node.glusterd-check", glusterdActive)
+      .on("10.0.0.4", "peer.state", peerState)
+      .on("10.0.0.1", "peer.probe", ok(out.change("peer probe gluster-4")))
+      .on("10.0.0.3", "peer.probe", ok())
+      .on("10.0.0.4", "peer.probe", failed("gluster peer probe gluster-1: resolve failed"), ok());
+    await registry.node.create(deps, nodeInputs());
+    expect(nodes.steps().filter((s) => s.endsWith("peer.probe"))).toEqual([
+      "10.0.0.1 peer.probe",
+      "10.0.0.4 peer.probe",
+      "10.0.0.3 peer.probe",
+      "10.0.0.4 peer.probe",
+    ]);
+  });
+
+  test("read with glusterd not answering fails naming the step (refresh keeps the state)", async () => {
+    const { nodes, deps } = setup();
+    nodes.on(
+      "10.0.0.4",
+      "peer.state",
+      failed("Connection failed. Please check if gluster daemon is operational."),
+    );
+    const err = (await rejection(registry.node.read(deps, "10.0.0.4", nodeInputs()))) as RemoteError;
+    expect(err.step).toBe("peer.state");
+    expect(err.stderr).toMatch(/gluster daemon is operational/);
+  });
+
   test("read and update: the peer as the pool reports it; read gives back the inputs without outputs", async () => {
     const { nodes, deps } = setup();
     nodes.on("10.0.0.4", "peer.state", peerState);
@@ -193,6 +222,16 @@ describe("Node", () => {
         "10.0.0.3 peer.detach",
       ]);
       expect(nodes.runs[2]!.text).toContain("host=gluster-4");
+    });
+
+    test("the last node of the pool leaves without a detach", async () => {
+      const { nodes, deps } = setup();
+      const alone = INVENTORY.replace(/@@begin peers\n[\s\S]*?@@end peers 0\n/, (m) =>
+        m.replace(/<peer>(?:(?!<\/peer>)[\s\S])*?<hostname>gluster-[23]<\/hostname>[\s\S]*?<\/peer>/g, ""),
+      );
+      nodes.on("10.0.0.4", "node.inventory", { stdout: alone });
+      await registry.node.delete(deps, "10.0.0.4", nodeInputs({ members: [] }));
+      expect(nodes.steps()).toEqual(["10.0.0.4 node.inventory"]);
     });
 
     test("the node unreachable: fails and the node stays in state", async () => {
