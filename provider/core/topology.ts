@@ -2,6 +2,7 @@
 // its conversion into the planner's Inventory. Validation errors name the JSON path.
 import { z } from "zod";
 import { ValidationError } from "./errors";
+import { checkHeketiTopologyShape } from "./heketi-topology-schema";
 import { ruled } from "./model";
 import {
   devicePathRule,
@@ -152,6 +153,7 @@ function valueAt(json: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 /** Validates a Heketi topology.json document (already JSON-parsed). */
 export function parseHeketiTopology(json: unknown): Topology {
+  checkHeketiTopologyShape(json);
   const parsed = topologySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

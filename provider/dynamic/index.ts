@@ -1,65 +1,85 @@
-// Thin pulumi.dynamic.ResourceProvider adapters over the resource handlers. One table maps
-// each resource to its handler; no domain logic lives here.
+// Thin pulumi.dynamic.ResourceProvider adapters over the registry's resources, one per kind.
+// No domain logic lives here. This module's exports (cluster, node, device, volume, configure)
+// are what the provider code serialized into every stack's state calls: keep them.
 import * as pulumi from "@pulumi/pulumi";
-import { CREDENTIALS, configureFromStack, handlers, withCredentials, type Handler } from "../resources";
+import {
+  type Handler,
+  type Inputs,
+  RESOURCE_KINDS,
+  type ResourceKind,
+  createDeps,
+  handlersFor,
+  registry,
+} from "../resources";
 
-type Inputs = Record<string, unknown>;
+/** One set of dependencies per provider process: its SSH pool, stack config and plans in flight. */
+const deps = createDeps();
+const handlers = handlersFor(deps);
 
 /**
  * A dynamic provider cannot accept secrets: the engine hands it plain values and marks a
  * result secret only where the same property came in secret. State written before the SDK
  * sent `credentials` apart, or read back by refresh, would then keep them in the clear, so the
- * adapter marks them secret itself, in the form the engine reads from any provider.
+ * adapter marks the resource's secret inputs secret itself, in the form the engine reads from
+ * any provider.
  */
-function secretCredentials(values: Inputs): Inputs {
-  const value = values[CREDENTIALS];
-  if (value === undefined || typeof value !== "object" || value === null) return values;
-  return {
-    ...values,
-    [CREDENTIALS]: { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value },
-  };
+function secretInputs(kind: ResourceKind, values: Inputs): Inputs {
+  const out = { ...values };
+  for (const key of registry[kind].secretInputs) {
+    const value = values[key];
+    if (value === undefined || typeof value !== "object" || value === null) continue;
+    out[key] = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+  }
+  return out;
 }
 
-function adapt(plain: Handler): pulumi.dynamic.ResourceProvider {
-  const handler = withCredentials(plain);
+function adapt(kind: ResourceKind, handler: Handler): pulumi.dynamic.ResourceProvider {
+  const secret = (values: Inputs) => secretInputs(kind, values);
   return {
     check: async (olds: Inputs, news: Inputs) => {
       const r = await handler.check(olds, news);
-      return r.inputs ? { ...r, inputs: secretCredentials(r.inputs) } : r;
+      return r.inputs ? { ...r, inputs: secret(r.inputs) } : r;
     },
     diff: async (id: string, olds: Inputs, news: Inputs) => handler.diff(id, olds, news),
     create: async (inputs: Inputs) => {
       const r = await handler.create(inputs);
-      return { id: r.id, outs: secretCredentials(r.outs) };
+      return { id: r.id, outs: secret(r.outs) };
     },
     read: async (id: string, props?: Inputs) => {
       const r = await handler.read(id, props ?? {});
       return {
         ...r,
-        ...(r.props ? { props: secretCredentials(r.props) } : {}),
-        ...(r.inputs ? { inputs: secretCredentials(r.inputs) } : {}),
+        ...(r.props ? { props: secret(r.props) } : {}),
+        ...(r.inputs ? { inputs: secret(r.inputs) } : {}),
       };
     },
     update: async (id: string, olds: Inputs, news: Inputs) => {
       const r = await handler.update(id, olds, news);
-      return { outs: secretCredentials(r.outs) };
+      return { outs: secret(r.outs) };
     },
     delete: async (id: string, props: Inputs) => handler.delete(id, props),
   };
 }
 
-export const cluster = adapt(handlers.cluster);
-export const node = adapt(handlers.node);
-export const device = adapt(handlers.device);
-export const volume = adapt(handlers.volume);
+const providers = Object.fromEntries(RESOURCE_KINDS.map((k) => [k, adapt(k, handlers[k])])) as Record<
+  ResourceKind,
+  pulumi.dynamic.ResourceProvider
+>;
 
-/** Stack config reaches the handlers once per provider process: `glusterfs:privateKey` and friends. */
+export const cluster = providers.cluster;
+export const node = providers.node;
+export const device = providers.device;
+export const volume = providers.volume;
+
+/** Stack config reaches the resources once per provider process: `glusterfs:privateKey` and friends. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   const read = (key: string) => req.config.get(`glusterfs:${key}`);
-  configureFromStack({
+  deps.configure({
     privateKey: read("privateKey"),
     password: read("password"),
     privateKeyPassword: read("privateKeyPassword"),
     knownHostsFile: read("knownHostsFile"),
   });
 }
+
+export { RESOURCE_KINDS, type ResourceKind } from "./kinds";

@@ -5,7 +5,8 @@
 import type { Brick, VolumeInputs } from "../core/model";
 import { TAG } from "../core/names";
 import * as node from "../node";
-import { executorFor, type Target } from "./remote";
+import type { RemoteExecutor } from "../core/exec";
+import type { Deps, Target } from "./deps";
 import { type OwnedBrick, type VolumeSurvey, ownerTag } from "./volume-survey";
 
 function targetOf(v: VolumeInputs, manage: string): Target {
@@ -23,12 +24,13 @@ function byNode(bricks: Brick[]): [string, Brick[]][] {
 
 /** Runs `f` for each node's bricks in sequence, all nodes at once. */
 async function perNode(
+  deps: Deps,
   v: VolumeInputs,
   bricks: Brick[],
-  f: (exec: ReturnType<typeof executorFor>, b: Brick) => Promise<unknown>,
+  f: (exec: RemoteExecutor, b: Brick) => Promise<unknown>,
 ): Promise<void> {
   await node.onNodes(byNode(bricks), async ([manage, list]) => {
-    const exec = executorFor(targetOf(v, manage));
+    const exec = deps.executorFor(targetOf(v, manage));
     for (const b of list) await f(exec, b);
   });
 }
@@ -44,9 +46,9 @@ function refOf(v: VolumeInputs, b: Brick): node.BrickRef {
   });
 }
 
-export async function createBricks(v: VolumeInputs, bricks: Brick[]): Promise<void> {
+export async function createBricks(deps: Deps, v: VolumeInputs, bricks: Brick[]): Promise<void> {
   const owner = ownerTag(v);
-  await perNode(v, bricks, (exec, b) =>
+  await perNode(deps, v, bricks, (exec, b) =>
     node.createBrick(exec, {
       cluster: v.cluster.clusterId,
       device: b.device,
@@ -64,8 +66,8 @@ export async function createBricks(v: VolumeInputs, bricks: Brick[]): Promise<vo
   );
 }
 
-export async function growBricks(v: VolumeInputs, bricks: Brick[]): Promise<void> {
-  await perNode(v, bricks, (exec, b) =>
+export async function growBricks(deps: Deps, v: VolumeInputs, bricks: Brick[]): Promise<void> {
+  await perNode(deps, v, bricks, (exec, b) =>
     node.growBrick(exec, refOf(v, b), { sizeBytes: b.size, poolSizeBytes: b.poolSize }),
   );
 }
@@ -75,7 +77,12 @@ export async function growBricks(v: VolumeInputs, bricks: Brick[]): Promise<void
  * another owner is not this resource's (its name was reused after ours went): it is left alone
  * and reported. Untagged bricks are ours from before owner tags (state records them).
  */
-export async function destroyRecorded(v: VolumeInputs, bricks: Brick[], survey: VolumeSurvey): Promise<void> {
+export async function destroyRecorded(
+  deps: Deps,
+  v: VolumeInputs,
+  bricks: Brick[],
+  survey: VolumeSurvey,
+): Promise<void> {
   const mine = ownerTag(v);
   const foreign: string[] = [];
   const ours = bricks.filter((b) => {
@@ -89,7 +96,7 @@ export async function destroyRecorded(v: VolumeInputs, bricks: Brick[], survey: 
     foreign.push(`${b.node}:${ref.vg}/${ref.lv}`);
     return false;
   });
-  await perNode(v, ours, (exec, b) => node.destroyBrick(exec, refOf(v, b)));
+  await perNode(deps, v, ours, (exec, b) => node.destroyBrick(exec, refOf(v, b)));
   if (foreign.length > 0)
     throw new Error(
       `volume ${v.name}: bricks ${foreign.join(", ")} are tagged for another Volume resource and were left alone; ` +
@@ -98,9 +105,9 @@ export async function destroyRecorded(v: VolumeInputs, bricks: Brick[], survey: 
 }
 
 /** Removes bricks found by this resource's owner tag (made by a cut operation, not used by any volume). */
-export async function destroyOwned(v: VolumeInputs, owned: OwnedBrick[]): Promise<void> {
+export async function destroyOwned(deps: Deps, v: VolumeInputs, owned: OwnedBrick[]): Promise<void> {
   await node.onNodes([...new Set(owned.map((o) => o.brick.node))], async (manage) => {
-    const exec = executorFor(targetOf(v, manage));
+    const exec = deps.executorFor(targetOf(v, manage));
     for (const o of owned.filter((x) => x.brick.node === manage)) await node.destroyBrick(exec, o.ref);
   });
 }

@@ -4,12 +4,26 @@
 // them, so `preview --diff` stays readable and the state holds each secret only inside that
 // one secret value. Handlers see whole connections (`openCredentials`); what goes back to the
 // engine has every secret field moved out again (`sealCredentials`), whatever the handler did.
+import { z } from "zod";
 import { connectionSecretFields } from "../core/model";
 import { redact } from "../ssh";
-import { stackDefaults } from "./context";
+import type { StackDefaults } from "./deps";
 import { type Handler, type Inputs, sameValue, secretValuesOf } from "./handler";
 
 export const CREDENTIALS = "credentials";
+
+const secretFields = z.object({
+  password: z.string().optional(),
+  privateKey: z.string().optional(),
+  privateKeyPassword: z.string().optional(),
+});
+/** The secret fields of one node's connection (and of its proxy), as the SDK sends them. */
+export const nodeCredentialsSchema = secretFields.extend({ proxy: secretFields.optional() });
+/** The `credentials` input: each dialled node's secret fields, by manage address. */
+export const credentialsSchema = z.record(z.string(), nodeCredentialsSchema);
+export const CREDENTIALS_DOC =
+  "The secret fields (password, privateKey, privateKeyPassword) of every connection this resource dials, " +
+  "by manage address (filled in by the SDK). Stored as a secret; the connections themselves carry none.";
 
 type Obj = Record<string, unknown>;
 const SECRET_FIELDS: readonly string[] = connectionSecretFields;
@@ -105,13 +119,13 @@ export function redactError(err: unknown, secrets: string[]): unknown {
  * every error and check failure redacted. A credential change (or old state that kept a secret
  * in the clear) is an update, so the state always holds the secrets the next destroy needs.
  */
-export function withCredentials(handler: Handler): Handler {
+export function withCredentials(handler: Handler, stack: () => StackDefaults): Handler {
   const guard = async <T>(values: (Inputs | undefined)[], f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
     } catch (err) {
       // The stack's default credentials (glusterfs:password and friends) are never echoed either.
-      const { knownHostsFile: _file, ...stackSecrets } = stackDefaults();
+      const { knownHostsFile: _file, ...stackSecrets } = stack();
       throw redactError(err, secretValuesOf(...values, { credentials: stackSecrets }));
     }
   };
@@ -119,7 +133,7 @@ export function withCredentials(handler: Handler): Handler {
     check: (olds, news) =>
       guard([olds, news], async () => {
         const r = await handler.check(openCredentials(olds), openCredentials(news));
-        const { knownHostsFile: _file, ...stackSecrets } = stackDefaults();
+        const { knownHostsFile: _file, ...stackSecrets } = stack();
         const secrets = secretValuesOf(olds, news, { credentials: stackSecrets });
         return {
           ...(r.inputs ? { inputs: sealCredentials(r.inputs) } : {}),

@@ -6,8 +6,7 @@ import { vgName } from "../core/names";
 import { usableDeviceSize } from "../core/sizing";
 import type { Inventory } from "../core/topology";
 import * as node from "../node";
-import { reservedByOthers } from "./context";
-import { executorFor } from "./remote";
+import type { Deps, ProcessMemory } from "./deps";
 
 export interface VgFacts {
   vgName: string;
@@ -19,26 +18,30 @@ function factsOf(vg: node.VolumeGroup | undefined): VgFacts | undefined {
   return vg ? { vgName: vg.name, sizeBytes: vg.sizeBytes, freeBytes: vg.freeBytes } : undefined;
 }
 
-function targetOf(d: DeviceInputs) {
-  return executorFor({ manageAddress: d.node, connection: d.connection });
+function targetOf(deps: Deps, d: DeviceInputs) {
+  return deps.executorFor({ manageAddress: d.node, connection: d.connection });
 }
 
-export async function prepareDevice(d: DeviceInputs): Promise<VgFacts> {
-  const state = await node.prepareDevice(targetOf(d), { cluster: d.clusterId, device: d.path, wipe: d.wipe });
+export async function prepareDevice(deps: Deps, d: DeviceInputs): Promise<VgFacts> {
+  const state = await node.prepareDevice(targetOf(deps, d), {
+    cluster: d.clusterId,
+    device: d.path,
+    wipe: d.wipe,
+  });
   const facts = factsOf(state.volumeGroup);
   if (!facts) throw new Error(`device.prepare on ${d.node}: could not read volume group ${state.vg}`);
   return facts;
 }
 
-export async function readDevice(d: DeviceInputs): Promise<VgFacts | undefined> {
+export async function readDevice(deps: Deps, d: DeviceInputs): Promise<VgFacts | undefined> {
   const vg = vgName(d.clusterId, d.path);
-  const inventory = await node.readInventory(targetOf(d));
+  const inventory = await node.readInventory(targetOf(deps, d));
   return factsOf(inventory.vgs.find((g) => g.name === vg));
 }
 
-export async function removeDevice(d: DeviceInputs): Promise<void> {
+export async function removeDevice(deps: Deps, d: DeviceInputs): Promise<void> {
   try {
-    await node.removeDevice(targetOf(d), { cluster: d.clusterId, device: d.path });
+    await node.removeDevice(targetOf(deps, d), { cluster: d.clusterId, device: d.path });
   } catch (err) {
     const lvs =
       err instanceof RemoteError ? /still holds logical volumes \(([^)]*)\)/.exec(err.message) : null;
@@ -55,17 +58,17 @@ export async function removeDevice(d: DeviceInputs): Promise<void> {
 }
 
 /** Live free space of every declared device, as the planner's inventory (one round trip per node). */
-export async function plannerInventory(v: VolumeInputs): Promise<Inventory> {
+export async function plannerInventory(deps: Deps, v: VolumeInputs): Promise<Inventory> {
   const read = await Promise.all(
     v.topology.map(
       async (n) =>
         [
           n.manageAddress,
-          await node.readInventory(executorFor(n), { devices: n.devices.map((d) => d.path) }),
+          await node.readInventory(deps.executorFor(n), { devices: n.devices.map((d) => d.path) }),
         ] as const,
     ),
   );
-  return plannerInventoryOf(v, new Map(read));
+  return plannerInventoryOf(deps.memory, v, new Map(read));
 }
 
 /**
@@ -74,6 +77,7 @@ export async function plannerInventory(v: VolumeInputs): Promise<Inventory> {
  * operation took, which the plan may use again).
  */
 export function plannerInventoryOf(
+  memory: ProcessMemory,
   v: VolumeInputs,
   inventories: ReadonlyMap<string, node.NodeInventory>,
   credit: ReadonlyMap<string, number> = new Map(),
@@ -100,7 +104,7 @@ export function plannerInventoryOf(
         return {
           name: d.path,
           size,
-          free: Math.max(0, free - reservedByOthers(reservationKey, key)),
+          free: Math.max(0, free - memory.reservedByOthers(reservationKey, key)),
           tags: d.tags,
           spare: spare?.sizeBytes ?? 0,
         };

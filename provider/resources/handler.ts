@@ -1,4 +1,5 @@
-// The contract every resource handler meets, and helpers the handlers share.
+// The contract the engine's calls meet (the dynamic provider's, after runtime.ts), and the
+// helpers the declarations share: validation that names field and value, secret redaction.
 import type { z } from "zod";
 import { connectionSecretFields } from "../core/model";
 import { quoted } from "../core/names";
@@ -158,10 +159,4 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value ?? null);
-}
-
-/** Removes keys the engine adds to every dynamic resource's inputs and outputs. */
-export function withoutEngineKeys(inputs: Inputs): Inputs {
-  const { __provider: _provider, ...rest } = inputs;
-  return rest;
 }

@@ -1,17 +1,8 @@
-// One handler per resource; the front ends (dynamic now, native later) map type tokens here.
-import { clusterHandler } from "./cluster";
-import { deviceHandler } from "./device";
-import type { Handler } from "./handler";
-import { nodeHandler } from "./node";
-import { volumeHandler } from "./volume";
-
-export type { Handler } from "./handler";
-export { configureFromStack } from "./context";
+// The resources: declarations (registry.ts), the runtime that serves them to the engine, and the
+// dependencies a provider process builds once.
+export type { Declaration } from "./declaration";
+export { type Deps, ProcessMemory, type StackDefaults, createDeps } from "./deps";
+export type { Handler, Inputs } from "./handler";
+export { PACKAGE, RESOURCE_KINDS, RESOURCE_TYPES, type ResourceKind, tokenOf } from "./kinds";
+export { handlersFor, registry } from "./registry";
 export { CREDENTIALS, withCredentials } from "./credentials";
-
-export const handlers: Record<"cluster" | "node" | "device" | "volume", Handler> = {
-  cluster: clusterHandler,
-  node: nodeHandler,
-  device: deviceHandler,
-  volume: volumeHandler,
-};

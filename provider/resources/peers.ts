@@ -3,10 +3,10 @@
 import { RemoteError } from "../core/errors";
 import type { Member, NodeInputs } from "../core/model";
 import * as node from "../node";
-import { executorFor, type Target } from "./remote";
+import type { Deps, Target } from "./deps";
 
-export async function glusterdCheck(target: Target): Promise<void> {
-  const exec = executorFor(target);
+export async function glusterdCheck(deps: Deps, target: Target): Promise<void> {
+  const exec = deps.executorFor(target);
   const { active } = await node.glusterdCheck(exec);
   if (!active)
     throw new RemoteError({
@@ -20,14 +20,14 @@ export async function glusterdCheck(target: Target): Promise<void> {
   await node.peerState(exec); // the Gluster CLI answers
 }
 
-export async function joinPool(n: NodeInputs, members: Member[]): Promise<void> {
+export async function joinPool(deps: Deps, n: NodeInputs, members: Member[]): Promise<void> {
   if (members.length === 0) return; // the first node forms the pool on its own
   let lastError: unknown;
   for (const member of members) {
     try {
-      await node.peerProbe(executorFor(member), n.storageAddress);
+      await node.peerProbe(deps.executorFor(member), n.storageAddress);
       // Probing back records the member under its name (not its address) on the new node.
-      await node.peerProbe(executorFor(n), member.storageAddress);
+      await node.peerProbe(deps.executorFor(n), member.storageAddress);
       return;
     } catch (err) {
       lastError = err;
@@ -36,8 +36,8 @@ export async function joinPool(n: NodeInputs, members: Member[]): Promise<void> 
   throw lastError;
 }
 
-export async function peerInfo(target: Target): Promise<{ peerUuid: string; peerState: string }> {
-  const peers = await node.peerState(executorFor(target));
+export async function peerInfo(deps: Deps, target: Target): Promise<{ peerUuid: string; peerState: string }> {
+  const peers = await node.peerState(deps.executorFor(target));
   const self = peers.find((p) => p.hostname === "localhost");
   const others = peers.filter((p) => p.hostname !== "localhost");
   const connected = others.filter((p) => p.connected).length;
@@ -47,8 +47,8 @@ export async function peerInfo(target: Target): Promise<{ peerUuid: string; peer
   };
 }
 
-export async function leavePool(n: NodeInputs): Promise<void> {
-  const exec = executorFor(n);
+export async function leavePool(deps: Deps, n: NodeInputs): Promise<void> {
+  const exec = deps.executorFor(n);
   // Refused before anything changed: named like a step's refusal (step, node, cause, what next).
   const refuse = (why: string, hint: string) =>
     new RemoteError({
@@ -90,7 +90,7 @@ export async function leavePool(n: NodeInputs): Promise<void> {
   let lastError: unknown;
   for (const member of n.members) {
     try {
-      await node.peerDetach(executorFor(member), n.storageAddress);
+      await node.peerDetach(deps.executorFor(member), n.storageAddress);
       return;
     } catch (err) {
       lastError = err;

@@ -16,7 +16,7 @@ import {
   vgName,
 } from "../core/names";
 import * as node from "../node";
-import { executorFor } from "./remote";
+import type { Deps } from "./deps";
 
 /** The LVM tag value naming this resource on its bricks: a digest of cluster id and owner. */
 export function ownerTag(v: VolumeInputs): string | undefined {
@@ -52,12 +52,12 @@ export interface VolumeSurvey {
  * Reads every node of the topology once (inventory: LVs with tags, mounts, fstab, Gluster's
  * volumes). Unless `tolerant`, a node that cannot be read fails the survey (unknown is not "free").
  */
-export async function surveyVolume(v: VolumeInputs, tolerant = false): Promise<VolumeSurvey> {
+export async function surveyVolume(deps: Deps, v: VolumeInputs, tolerant = false): Promise<VolumeSurvey> {
   const inventories = new Map<string, node.NodeInventory>();
   const unreachable: string[] = [];
   const read = async (t: VolumeInputs["topology"][number]) => {
     try {
-      const inv = await node.readInventory(executorFor(t), {
+      const inv = await node.readInventory(deps.executorFor(t), {
         devices: t.devices.map((d) => d.path),
         brickRoot: v.cluster.brickRoot,
       });

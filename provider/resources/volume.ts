@@ -3,19 +3,19 @@
 // Every operation starts from what the nodes hold for this resource (volume-survey.ts): a name
 // used by anyone else is refused, and an operation cut at any step is finished by the next run.
 import { ValidationError } from "../core/errors";
-import { type Brick, checkedVolumeInputsSchema, type VolumeInputs, volumeInputsSchema } from "../core/model";
-import { parseSize } from "../core/units";
-import { claimVolumeName, hasLeftovers, noteLeftovers, release, reserve } from "./context";
-import { plannerInventoryOf } from "./devices";
 import {
-  type CheckFailure,
-  containsUnknown,
-  type Handler,
-  type Inputs,
-  sameValue,
-  validate,
-  withoutEngineKeys,
-} from "./handler";
+  type Brick,
+  checkedVolumeInputsSchema,
+  type VolumeInputs,
+  volumeInputsSchema,
+  volumeOutputsSchema,
+} from "../core/model";
+import { parseSize } from "../core/units";
+import { CREDENTIALS, CREDENTIALS_DOC } from "./credentials";
+import { declare } from "./declaration";
+import type { Deps } from "./deps";
+import { plannerInventoryOf } from "./devices";
+import { type CheckFailure, containsUnknown, type Inputs, sameValue } from "./handler";
 import * as ops from "./ops";
 import { capacityOf, plan, requestOf } from "./volume-plan";
 import {
@@ -28,11 +28,13 @@ import {
   surveyVolume,
 } from "./volume-survey";
 
+/** The volume's inputs as the handler uses them (the one place they are parsed). */
 function parse(inputs: Inputs): VolumeInputs {
-  return volumeInputsSchema.parse(withoutEngineKeys(inputs));
+  return volumeInputsSchema.parse(inputs);
 }
 
-const outputKeys = ["volumeId", "mountSource", "backupVolfileServers", "mountOptions", "status"];
+/** Properties read from the cluster, never inputs. */
+const outputKeys = Object.keys(volumeOutputsSchema.shape);
 
 function fail(property: string, reason: string): { failures: CheckFailure[] } {
   return { failures: [{ property, reason }] };
@@ -64,17 +66,58 @@ class PlacementRefused extends Error {}
  * operation took is given back, so the plan it was making comes out again (the planner is
  * deterministic) and the bricks already made are reused rather than orphaned.
  */
-function planFrom(v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[] {
+function planFrom(deps: Deps, v: VolumeInputs, survey: VolumeSurvey, fixed: Brick[]): Brick[] {
   const size = parseSize(v.size, "size");
   if (fixed.length > 0 && capacityOf(fixed, requestOf(v)) >= size) return fixed;
-  const inventory = plannerInventoryOf(v, survey.inventories, creditsOf(survey, fixed), reservationKey(v));
+  const inventory = plannerInventoryOf(
+    deps.memory,
+    v,
+    survey.inventories,
+    creditsOf(survey, fixed),
+    reservationKey(v),
+  );
   const planned = plan(v, inventory, fixed.length > 0 ? fixed : undefined);
   if (!planned.ok) throw new PlacementRefused(`cannot place volume ${v.name}: ${planned.error}`);
   return planned.bricks;
 }
 
-export const volumeHandler: Handler = {
-  async check(olds, news) {
+export const volume = declare({
+  kind: "volume",
+  description: "A GlusterFS volume whose bricks are LVM thin volumes placed across failure domains.",
+  inputs: checkedVolumeInputsSchema,
+  outputs: volumeOutputsSchema,
+  replaceOnChanges: [],
+  deleteBeforeReplace: false,
+  secretInputs: [CREDENTIALS],
+  docs: {
+    cluster: "The cluster's id and policy (filled in by the SDK from the GlusterCluster).",
+    name: "Gluster volume name: a letter, then letters, digits, `_` and `-` (at most 64); words the gluster CLI reserves (`all`, `help`, `volume`, ...) are refused. The SDK defaults it to the resource name.",
+    owner:
+      "The one Volume resource owning the volume, as project/stack/resource (set by the SDK). Marked on the Gluster volume and, as a digest, on every brick; nothing marked for another owner is ever changed.",
+    size: "Total usable size: bytes, or a string such as `10GiB` or `10Gi`. Growing it expands the volume; shrinking is refused.",
+    durability:
+      "How the volume keeps data safe. It cannot change in place: a change is refused; declare a new volume and copy the data.",
+    snapshotFactor:
+      "Thin pool size as a multiple of the brick size, to leave room for snapshots. Default 1 (no reserve).",
+    gid: "Group id that owns the brick directories (mode 2775).",
+    options:
+      "Gluster volume options by full dotted name, e.g. `performance.cache-size: 64MB`. Values are non-empty, single-line and do not start with `-`; `group` and `user.glusterfs-provider.*` (the provider's markers) are refused.",
+    zoneChecking: "Failure-domain rule for this volume; overrides the cluster's.",
+    tagMatch: "Only use devices whose tags match every rule.",
+    averageFileSize: "Expected average file size, for sizing arbiter bricks. Default 64KiB.",
+    expandMode:
+      "How to grow: `add-sets` (new sets) or `grow` (enlarge bricks in place). Default: the cluster's.",
+    topology: "The cluster's nodes and devices, filled in by the SDK from the GlusterCluster.",
+    bricks: "The planned bricks. Computed by the provider during preview; existing bricks never move.",
+    [CREDENTIALS]: CREDENTIALS_DOC,
+    volumeId: "Gluster's volume id.",
+    mountSource: "`host:/volume` to mount.",
+    backupVolfileServers: "Other servers a client can fetch the volume file from.",
+    mountOptions: "Recommended FUSE mount options, including backup volfile servers.",
+    status: "Gluster's status of the volume, e.g. `Started`.",
+  },
+
+  precheck(olds, news) {
     // A rename is refused even while other values are unknown: Gluster cannot rename a volume.
     if (
       typeof olds.name === "string" &&
@@ -83,27 +126,28 @@ export const volumeHandler: Handler = {
       olds.name !== news.name
     )
       return fail("name", renameRefusal(olds.name, news.name));
-    // Every known value is checked, even while others are unknown (preview).
-    const result = validate(checkedVolumeInputsSchema, withoutEngineKeys(news));
-    if (!result.ok && result.failures.length > 0) return { failures: result.failures };
-    if (!result.ok || containsUnknown(news)) {
-      // Nodes or devices are not known yet: plan nothing from guesses; `up` plans for real.
-      const { bricks: _b, ...rest } = news;
-      return { inputs: rest };
-    }
-    const previous =
-      olds.name !== undefined ? parse({ ...olds, size: olds.size ?? result.value.size }) : undefined;
-    if (previous && previous.name !== result.value.name)
-      return fail("name", renameRefusal(previous.name, result.value.name));
+    return undefined;
+  },
+
+  preview(news) {
+    // Nodes or devices are not known yet: plan nothing from guesses; `up` plans for real.
+    const { bricks: _b, ...rest } = news;
+    return rest;
+  },
+
+  async check(deps, { olds, news, inputs }) {
+    const previous = olds.name !== undefined ? parse({ ...olds, size: olds.size ?? inputs.size }) : undefined;
+    if (previous && previous.name !== inputs.name)
+      return fail("name", renameRefusal(previous.name, inputs.name));
     // A resource keeps the owner it was made with, so renaming a stack never disowns its volumes.
-    const v: VolumeInputs = { ...result.value, owner: previous?.owner ?? result.value.owner };
+    const v: VolumeInputs = { ...inputs, owner: previous?.owner ?? inputs.owner };
     if (v.owner === undefined)
       return fail(
         "owner",
         "owner: missing: the Volume's owner (project/stack/resource) marks what it makes; the SDK's Volume sets it, " +
           "set it when calling the provider directly",
       );
-    const rival = claimVolumeName(v.cluster.clusterId, v.name, v.owner);
+    const rival = deps.memory.claimVolumeName(v.cluster.clusterId, v.name, v.owner);
     if (rival !== undefined)
       return fail(
         "name",
@@ -143,7 +187,7 @@ export const volumeHandler: Handler = {
         );
     }
     // Read (never change) the nodes: who holds the name, and what a cut operation left.
-    const survey = await surveyVolume(v);
+    const survey = await surveyVolume(deps, v);
     if (!previous) {
       const taken = nameTakenReason(v, survey);
       if (taken) return fail("name", `name: ${taken}`);
@@ -159,17 +203,20 @@ export const volumeHandler: Handler = {
     const fixed = fixedBricks(survey, previous?.bricks ?? []);
     let bricks: Brick[];
     try {
-      bricks = planFrom(v, survey, fixed);
+      bricks = planFrom(deps, v, survey, fixed);
     } catch (err) {
       if (err instanceof PlacementRefused) return fail("size", `size: ${err.message}`);
       throw err;
     }
-    reserve(reservationKey(v), reservationOf(bricks, fixed));
-    noteLeftovers(reservationKey(v), leftovers(survey, bricks, previous?.bricks ?? []).length > 0);
+    deps.memory.reserve(reservationKey(v), reservationOf(bricks, fixed));
+    deps.memory.noteLeftovers(
+      reservationKey(v),
+      leftovers(survey, bricks, previous?.bricks ?? []).length > 0,
+    );
     return { inputs: { ...news, ...v, bricks } };
   },
 
-  async diff(_id, olds, news) {
+  async diff(deps, olds, news) {
     if (olds.name !== news.name)
       // check refuses a rename; never turn one into a replacement, which would delete the data.
       throw new Error(renameRefusal(String(olds.name), String(news.name)));
@@ -178,40 +225,40 @@ export const volumeHandler: Handler = {
     // Left undefined, the engine diffs old and new inputs itself and shows each brick added.
     if (changed) return {};
     // check found bricks a cut operation left that the plan does not use: `up` removes them.
-    const v = volumeInputsSchema.safeParse(withoutEngineKeys(news));
-    if (v.success && hasLeftovers(reservationKey(v.data))) return { changes: true };
+    const v = volumeInputsSchema.safeParse(news);
+    if (v.success && deps.memory.hasLeftovers(reservationKey(v.data))) return { changes: true };
     // Refresh found the volume stopped outside Pulumi: `up` starts it again.
     if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
       return { changes: true };
     return { changes: false };
   },
 
-  async create(raw) {
+  async create(deps, raw) {
     const v = parse(raw);
     if (v.owner === undefined) throw new Error(`volume ${v.name}: owner missing; nothing was changed`);
     // Re-check right before making anything; an unreadable node or glusterd fails closed.
-    const survey = await surveyVolume(v);
+    const survey = await surveyVolume(deps, v);
     const taken = nameTakenReason(v, survey);
     if (taken) throw new Error(`volume.create: ${taken}. Nothing was changed.`);
-    const bricks = v.bricks ?? planFrom(v, survey, fixedBricks(survey, []));
+    const bricks = v.bricks ?? planFrom(deps, v, survey, fixedBricks(survey, []));
     const made = { ...v, bricks };
     try {
       const stale = leftovers(survey, bricks);
-      if (stale.length > 0) await ops.destroyOwned(made, stale);
-      await ops.createBricks(made, bricks);
-      await ops.createVolume(made, bricks);
+      if (stale.length > 0) await ops.destroyOwned(deps, made, stale);
+      await ops.createBricks(deps, made, bricks);
+      await ops.createVolume(deps, made, bricks);
     } catch (err) {
-      await ops.cleanupFailedCreate(made, err);
+      await ops.cleanupFailedCreate(deps, made, err);
       throw err;
     }
-    release(reservationKey(v));
-    const outs = await ops.volumeOutputs(made);
-    return { id: v.name, outs: { ...withoutEngineKeys(raw), bricks, ...outs } };
+    deps.memory.release(reservationKey(v));
+    const outs = await ops.volumeOutputs(deps, made);
+    return { id: v.name, outs: { ...raw, bricks, ...outs } };
   },
 
-  async read(id, props) {
-    const v = parse(props);
-    const survey = await surveyVolume(v, true);
+  async read(deps, id, state) {
+    const v = parse(state);
+    const survey = await surveyVolume(deps, v, true);
     if (!survey.volumesKnown)
       throw new Error(
         `volume ${v.name}: cannot read it: glusterd answered on no node` +
@@ -228,17 +275,15 @@ export const volumeHandler: Handler = {
     const recorded = (v.bricks ?? []).filter((b) => liveBricks.has(`${b.storage}:${b.path}`));
     // Bricks a cut expansion added to the volume are recorded too, so refresh repairs state.
     const bricks = fixedBricks(survey, recorded);
-    const outs = { ...props, options, bricks, volumeId: live.id, status: live.status };
-    const inputs = Object.fromEntries(
-      Object.entries(withoutEngineKeys(outs)).filter(([k]) => !outputKeys.includes(k)),
-    );
+    const outs = { ...state, options, bricks, volumeId: live.id, status: live.status };
+    const inputs = Object.fromEntries(Object.entries(outs).filter(([k]) => !outputKeys.includes(k)));
     return { id, props: outs, inputs };
   },
 
-  async update(_id, olds, news) {
+  async update(deps, _id, olds, news) {
     const before = parse(olds);
     const after = parse(news);
-    const survey = await surveyVolume(after);
+    const survey = await surveyVolume(deps, after);
     const other = markedForAnother(after, survey);
     if (other) throw new Error(`volume ${after.name} now belongs to ${other}; nothing was changed`);
     if (!survey.live)
@@ -246,30 +291,30 @@ export const volumeHandler: Handler = {
         `volume ${after.name} does not exist on the cluster: run \`pulumi refresh\`; nothing was changed`,
       );
     const fixed = fixedBricks(survey, before.bricks ?? []);
-    const bricks = after.bricks ?? planFrom(after, survey, fixed);
+    const bricks = after.bricks ?? planFrom(deps, after, survey, fixed);
     const next = { ...after, bricks };
     // Bricks a cut operation made that this plan does not use go first (they free the space).
     const stale = leftovers(survey, bricks, before.bricks ?? []);
-    if (stale.length > 0) await ops.destroyOwned(next, stale);
+    if (stale.length > 0) await ops.destroyOwned(deps, next, stale);
     const fixedById = new Map(fixed.map((b) => [b.id, b]));
     const added = bricks.filter((b) => !fixedById.has(b.id));
     const grown = bricks.filter((b) => (fixedById.get(b.id)?.size ?? b.size) < b.size);
-    if (grown.length > 0) await ops.growBricks(next, grown);
-    if (added.length > 0) await ops.createBricks(next, added);
-    if (bricks.length > survey.live.brickCount) await ops.expandVolume(next, added);
-    else await ops.rebalanceIfPending(next, survey.live);
-    await ops.claimOwnership(next, survey.live);
-    await ops.updateOptions(next, before.options, after.options);
-    await ops.ensureStarted(next);
-    release(reservationKey(after));
-    const outs = await ops.volumeOutputs(next);
-    return { outs: { ...withoutEngineKeys(news), bricks, ...outs } };
+    if (grown.length > 0) await ops.growBricks(deps, next, grown);
+    if (added.length > 0) await ops.createBricks(deps, next, added);
+    if (bricks.length > survey.live.brickCount) await ops.expandVolume(deps, next, added);
+    else await ops.rebalanceIfPending(deps, next, survey.live);
+    await ops.claimOwnership(deps, next, survey.live);
+    await ops.updateOptions(deps, next, before.options, after.options);
+    await ops.ensureStarted(deps, next);
+    deps.memory.release(reservationKey(after));
+    const outs = await ops.volumeOutputs(deps, next);
+    return { outs: { ...news, bricks, ...outs } };
   },
 
-  async delete(_id, props) {
-    await ops.deleteVolume(parse(props));
+  async delete(deps, _id, state) {
+    await ops.deleteVolume(deps, parse(state));
   },
-};
+});
 
 /** Bytes each new brick takes from its device, keyed "node|device". */
 function reservationOf(bricks: Brick[], existing: Brick[]): Map<string, number> {

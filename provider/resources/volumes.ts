@@ -6,7 +6,8 @@ import type { Brick, VolumeInputs } from "../core/model";
 import { OWNER_OPTION } from "../core/names";
 import * as node from "../node";
 import { brickTargets, destroyOwned, destroyRecorded } from "./bricks";
-import { executorFor, requireReachable, type Target } from "./remote";
+import type { Deps, Target } from "./deps";
+import { requireReachable } from "./remote";
 import { surveyVolume } from "./volume-survey";
 
 /** The volume as Gluster reports it (bricks as `host:path`). */
@@ -48,8 +49,8 @@ const ids = (v: VolumeInputs): node.VolumeRef => ({
   ...(v.owner !== undefined ? { owner: v.owner } : {}),
 });
 
-export async function createVolume(v: VolumeInputs, bricks: Brick[]): Promise<void> {
-  await node.createVolume(executorFor(home(v, bricks)), {
+export async function createVolume(deps: Deps, v: VolumeInputs, bricks: Brick[]): Promise<void> {
+  await node.createVolume(deps.executorFor(home(v, bricks)), {
     ...ids(v),
     layout: layoutOf(v),
     bricks: planned(bricks),
@@ -62,54 +63,57 @@ export async function createVolume(v: VolumeInputs, bricks: Brick[]): Promise<vo
 
 /** Finishes a rebalance a cut expansion left pending (the mark lags the brick count). */
 export async function rebalanceIfPending(
+  deps: Deps,
   v: VolumeInputs,
   live: node.GlusterVolumeInfo | undefined,
 ): Promise<void> {
   const mark = live?.options[node.REBALANCED_OPTION];
   if (!live || mark === undefined || mark === String(live.brickCount)) return;
-  await node.rebalance(executorFor(home(v)), ids(v));
+  await node.rebalance(deps.executorFor(home(v)), ids(v));
 }
 
 /** Marks a volume this resource holds without an owner marker (made before owner markers) as its own. */
 export async function claimOwnership(
+  deps: Deps,
   v: VolumeInputs,
   live: node.GlusterVolumeInfo | undefined,
 ): Promise<void> {
   if (!live || v.owner === undefined || live.options[OWNER_OPTION]) return;
-  await node.setOptions(executorFor(home(v)), { ...ids(v), options: {}, markOwner: true });
+  await node.setOptions(deps.executorFor(home(v)), { ...ids(v), options: {}, markOwner: true });
 }
 
 /** Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances to completion. */
-export async function expandVolume(v: VolumeInputs, _added: Brick[]): Promise<void> {
-  const exec = executorFor(home(v));
+export async function expandVolume(deps: Deps, v: VolumeInputs, _added: Brick[]): Promise<void> {
+  const exec = deps.executorFor(home(v));
   await node.addBricks(exec, { ...ids(v), layout: layoutOf(v), bricks: planned(v.bricks ?? []) });
   // node.rebalance polls the status until Gluster reports the run completed; a status query that
   // fails while the rebalance daemons start is retried, only a failed or stopped run is an error.
   await node.rebalance(exec, ids(v));
 }
 
-export async function ensureStarted(v: VolumeInputs): Promise<void> {
-  await node.startVolume(executorFor(home(v)), ids(v));
+export async function ensureStarted(deps: Deps, v: VolumeInputs): Promise<void> {
+  await node.startVolume(deps.executorFor(home(v)), ids(v));
 }
 
 export async function updateOptions(
+  deps: Deps,
   v: VolumeInputs,
   before: Record<string, string>,
   after: Record<string, string>,
 ): Promise<void> {
   const changed = Object.fromEntries(Object.entries(after).filter(([k, val]) => before[k] !== val));
   const removed = Object.keys(before).filter((k) => !(k in after));
-  const exec = executorFor(home(v));
+  const exec = deps.executorFor(home(v));
   if (Object.keys(changed).length > 0) await node.setOptions(exec, { ...ids(v), options: changed });
   if (removed.length > 0) await node.resetOptions(exec, { ...ids(v), keys: removed });
 }
 
 /** The volume as Gluster reports it, read from the first reachable node; undefined when it does not exist. */
-export async function readVolume(v: VolumeInputs): Promise<LiveVolume | undefined> {
+export async function readVolume(deps: Deps, v: VolumeInputs): Promise<LiveVolume | undefined> {
   let lastError: unknown;
   for (const target of [home(v), ...v.topology]) {
     try {
-      const { info } = await node.readVolume(executorFor(target), v.name);
+      const { info } = await node.readVolume(deps.executorFor(target), v.name);
       if (!info) return undefined;
       return {
         name: info.name,
@@ -125,8 +129,8 @@ export async function readVolume(v: VolumeInputs): Promise<LiveVolume | undefine
   throw lastError;
 }
 
-export async function volumeOutputs(v: VolumeInputs): Promise<Record<string, unknown>> {
-  const live = await readVolume(v);
+export async function volumeOutputs(deps: Deps, v: VolumeInputs): Promise<Record<string, unknown>> {
+  const live = await readVolume(deps, v);
   const hosts = [...new Set(ordered(v.bricks ?? []).map((b) => b.storage))];
   const [first, ...backups] = hosts;
   return {
@@ -142,14 +146,15 @@ export async function volumeOutputs(v: VolumeInputs): Promise<Record<string, unk
  * Deletes the volume this resource holds (marked for it, or unmarked and in its state), then its
  * recorded bricks and any brick tagged for it that no volume uses (from a cut expansion).
  */
-export async function deleteVolume(v: VolumeInputs): Promise<void> {
+export async function deleteVolume(deps: Deps, v: VolumeInputs): Promise<void> {
   const bricks = v.bricks ?? [];
-  await requireReachable(brickTargets(v, bricks), `deleting volume ${v.name}`);
-  await node.deleteVolume(executorFor(home(v)), { ...ids(v), adopt: true });
-  const survey = await surveyVolume(v, true);
-  await destroyRecorded(v, bricks, survey);
+  await requireReachable(deps, brickTargets(v, bricks), `deleting volume ${v.name}`);
+  await node.deleteVolume(deps.executorFor(home(v)), { ...ids(v), adopt: true });
+  const survey = await surveyVolume(deps, v, true);
+  await destroyRecorded(deps, v, bricks, survey);
   const recorded = new Set(bricks.map((b) => `${b.node}|${b.device}|${b.id}`));
   await destroyOwned(
+    deps,
     v,
     survey.owned.filter(
       (o) => !o.attached && !recorded.has(`${o.brick.node}|${o.brick.device}|${o.brick.id}`),
@@ -162,18 +167,19 @@ export async function deleteVolume(v: VolumeInputs): Promise<void> {
  * carries this resource's owner marker; bricks only if tagged for this resource and used by no
  * volume. Cleanup failures are added to the error (the next `up` finishes from the nodes).
  */
-export async function cleanupFailedCreate(v: VolumeInputs, cause: unknown): Promise<void> {
+export async function cleanupFailedCreate(deps: Deps, v: VolumeInputs, cause: unknown): Promise<void> {
   const notes: string[] = [];
   try {
-    await node.deleteVolume(executorFor(home(v)), { ...ids(v), ownedOnly: true });
+    await node.deleteVolume(deps.executorFor(home(v)), { ...ids(v), ownedOnly: true });
   } catch (err) {
     // A refusal (not ours, or unmarked) means there is nothing of ours to delete.
     const refused = (err as Partial<RemoteError>).exitCode === node.EXIT_REFUSED;
     if (!refused) notes.push(err instanceof Error ? err.message : String(err));
   }
   try {
-    const survey = await surveyVolume(v, true);
+    const survey = await surveyVolume(deps, v, true);
     await destroyOwned(
+      deps,
       v,
       survey.owned.filter((o) => !o.attached),
     );

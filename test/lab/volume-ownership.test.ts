@@ -7,10 +7,14 @@
 import type { RemoteExecutor } from "../../provider/core/exec";
 import type { VolumeInputs } from "../../provider/core/model";
 import * as n from "../../provider/node";
-import { handlers } from "../../provider/resources";
+import { createDeps, handlersFor } from "../../provider/resources";
 import * as ops from "../../provider/resources/ops";
 import { plan } from "../../provider/resources/volume-plan";
 import { MemoryHostKeyStore, SshPool } from "../../provider/ssh";
+
+/** One provider process, dialling the lab over SSH as the dynamic provider does. */
+const deps = createDeps();
+const handlers = handlersFor(deps);
 import { type LabStatus, labExec, labReset, labStatus } from "../support/lab";
 import { type LabTarget, labTargets } from "../support/node-lab";
 
@@ -160,7 +164,7 @@ test("preview refuses the name, saying omega was not made by pulumi-glusterfs", 
 
 test("`up` with a stale plan re-checks and changes nothing", async () => {
   const v = volumeInputs();
-  const planned = plan(v, await ops.plannerInventory(v), undefined);
+  const planned = plan(v, await ops.plannerInventory(deps, v), undefined);
   if (!planned.ok) throw new Error(planned.error);
   await expect(handlers.volume.create({ ...v, bricks: planned.bricks })).rejects.toThrow(
     /volume name omega is already in use.*Nothing was changed/s,
@@ -170,14 +174,14 @@ test("`up` with a stale plan re-checks and changes nothing", async () => {
 
 test("a create that fails at 'volume create' removes only its own bricks", async () => {
   const v = volumeInputs();
-  const planned = plan(v, await ops.plannerInventory(v), undefined);
+  const planned = plan(v, await ops.plannerInventory(deps, v), undefined);
   if (!planned.ok) throw new Error(planned.error);
   const made = { ...v, bricks: planned.bricks };
   // create's own path after its re-check: bricks, then 'volume create' (refused: omega exists), then cleanup.
-  await ops.createBricks(made, planned.bricks);
-  const err = await ops.createVolume(made, planned.bricks).catch((e: unknown) => e);
+  await ops.createBricks(deps, made, planned.bricks);
+  const err = await ops.createVolume(deps, made, planned.bricks).catch((e: unknown) => e);
   expect(String(err)).toMatch(/refused: volume omega exists with bricks/);
-  await ops.cleanupFailedCreate(made, err);
+  await ops.cleanupFailedCreate(deps, made, err);
   expect(String(err)).not.toMatch(/cleanup after the failure was not complete/);
   await expectOmegaUntouched();
 });

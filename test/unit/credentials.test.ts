@@ -2,7 +2,6 @@
 // input, which is marked secret; handlers still see whole connections; failures, errors and
 // diffs never echo a secret.
 import * as dynamic from "../../provider/dynamic";
-import { configureFromStack } from "../../provider/resources/context";
 import { openCredentials, sealCredentials, withCredentials } from "../../provider/resources/credentials";
 import type { Handler, Inputs } from "../../provider/resources/handler";
 
@@ -103,6 +102,7 @@ describe("the dynamic provider's results", () => {
 });
 
 describe("handlers behind withCredentials", () => {
+  const noStack = () => ({});
   /** A handler that dials (records what it was given) and echoes its inputs, as the real ones do. */
   function echo(seen: Inputs[]): Handler {
     return {
@@ -125,7 +125,7 @@ describe("handlers behind withCredentials", () => {
 
   test("see each connection whole, on every call (also delete and refresh)", async () => {
     const seen: Inputs[] = [];
-    const h = withCredentials(echo(seen));
+    const h = withCredentials(echo(seen), noStack);
     await h.create(volume);
     await h.read("x", volume);
     await h.delete("x", volume);
@@ -142,7 +142,7 @@ describe("handlers behind withCredentials", () => {
   });
 
   test("return no secret outside credentials", async () => {
-    const h = withCredentials(echo([]));
+    const h = withCredentials(echo([]), noStack);
     const { outs } = await h.create(volume);
     expect(outs.topology).toEqual(volume.topology);
     expect(outs.credentials).toEqual(volume.credentials);
@@ -151,31 +151,32 @@ describe("handlers behind withCredentials", () => {
   });
 
   test("redact secrets from errors", async () => {
-    const h = withCredentials({
-      ...echo([]),
-      delete: async (_id, p) => {
-        const t = (p.topology as { connection: { password: string } }[])[0]!;
-        throw new Error(`could not log in with ${t.connection.password}`);
+    const h = withCredentials(
+      {
+        ...echo([]),
+        delete: async (_id, p) => {
+          const t = (p.topology as { connection: { password: string } }[])[0]!;
+          throw new Error(`could not log in with ${t.connection.password}`);
+        },
       },
-    });
+      noStack,
+    );
     const err = (await h.delete("x", volume).catch((e: unknown) => e)) as Error;
     expect(err.message).toBe("could not log in with [redacted]");
     expect(err.stack).not.toContain(PASSWORD);
   });
 
   test("redact the stack's default credentials from errors too", async () => {
-    configureFromStack({ password: "stack-Passw0rd-99" });
-    try {
-      const h = withCredentials({
+    const h = withCredentials(
+      {
         ...echo([]),
         create: async () => {
           throw new Error("auth failed for stack-Passw0rd-99");
         },
-      });
-      await expect(h.create(volume)).rejects.toThrow("auth failed for [redacted]");
-    } finally {
-      configureFromStack({});
-    }
+      },
+      () => ({ password: "stack-Passw0rd-99" }),
+    );
+    await expect(h.create(volume)).rejects.toThrow("auth failed for [redacted]");
   });
 
   test("leave an unknown credentials input (preview) for the handler to see", () => {

@@ -7,9 +7,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RemoteScript } from "../../provider/core/exec";
-import { configureFromStack } from "../../provider/resources/context";
-import { nodeHandler } from "../../provider/resources/node";
-import { executorFor } from "../../provider/resources/remote";
+import { createDeps, handlersFor } from "../../provider/resources";
 import { FileHostKeyStore, HostKeyMismatchError, SshPool, TransportError, redact } from "../../provider/ssh";
 import { type TestServer, ed25519Pair, startServer } from "../support/ssh-server";
 
@@ -133,7 +131,7 @@ describe("a malformed pinned hostKey", () => {
     ["wrong type", "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"],
   ])("is refused in check (%s), naming the field, the value and the form", async (_what, hostKey) => {
     for (const connection of [{ hostKey }, { proxy: { host: "jump", hostKey } }]) {
-      const r = await nodeHandler.check(
+      const r = await handlersFor(createDeps()).node.check(
         {},
         { clusterId: "c", manageAddress: "n1", storageAddress: "n1", connection, members: [] },
       );
@@ -164,11 +162,10 @@ describe("a malformed pinned hostKey", () => {
 });
 
 describe("glusterfs:knownHostsFile", () => {
-  afterAll(() => configureFromStack({}));
-
   test("is where the handlers' pool records and checks host keys", async () => {
     const file = tmpFile();
-    configureFromStack({ knownHostsFile: file });
+    const deps = createDeps({ stack: { knownHostsFile: file } });
+    const executorFor = deps.executorFor;
     await executorFor({
       manageAddress: "127.0.0.1",
       connection: { host: "127.0.0.1", port: a.port, password: "same-Passw0rd" },

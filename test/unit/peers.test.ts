@@ -5,13 +5,6 @@ import type { NodeInputs } from "../../provider/core/model";
 
 const dialled: string[] = [];
 const failing = new Set<string>();
-jest.mock("../../provider/resources/remote", () => ({
-  executorFor: (t: { manageAddress: string; connection: { host?: string } }) => {
-    const host = t.connection.host ?? t.manageAddress;
-    dialled.push(host);
-    return { host };
-  },
-}));
 jest.mock("../../provider/node", () => ({
   readInventory: async () => ({
     volumes: [],
@@ -29,7 +22,18 @@ jest.mock("../../provider/node", () => ({
   },
 }));
 
-import { leavePool } from "../../provider/resources/peers";
+import { createDeps } from "../../provider/resources";
+import { leavePool as leave } from "../../provider/resources/peers";
+
+/** A process whose executors only record which host they were made for (the node calls are mocked). */
+const deps = createDeps({
+  executors: (t) => {
+    const host = t.connection.host ?? t.manageAddress;
+    dialled.push(host);
+    return { host, run: async () => Promise.reject(new Error("not used")) };
+  },
+});
+const leavePool = (n: NodeInputs) => leave(deps, n);
 
 const node = (members: NodeInputs["members"]): NodeInputs => ({
   clusterId: "c",

@@ -1,10 +1,13 @@
 // The handlers' decisions that need no node: validation that names field and value, refusals
 // before anything runs, stable plans, and diffs that ignore what needs no action.
-import { handlers } from "../../provider/resources";
+import { createDeps, handlersFor } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/handler";
 import { bricksOf, capacityOf, requestOf } from "../../provider/resources/volume-plan";
 import { volumeInputsSchema } from "../../provider/core/model";
 import { topology, volumeInputs } from "../support/handler-inputs";
+
+/** The handlers of one provider process (nothing here reaches a node). */
+const handlers = handlersFor(createDeps());
 
 const GiB = 1024 ** 3;
 // The engine adds __provider to every dynamic resource's inputs.

@@ -2,10 +2,13 @@
 // check failure or an error ("the value \"abc...\""), nor when an excerpt of output starts mid-way.
 import { ValidationError } from "../../provider/core/errors";
 import { assertBrickRoot, assertOptionValue } from "../../provider/core/names";
-import { handlers } from "../../provider/resources";
+import { createDeps, handlersFor } from "../../provider/resources";
 import { redactError } from "../../provider/resources/credentials";
 import { redact } from "../../provider/ssh";
 import { nodeInputs } from "../support/handler-inputs";
+
+/** The handlers of one provider process (nothing here reaches a node). */
+const handlers = handlersFor(createDeps());
 
 // Long enough that a shortened quote (77 characters) cuts through it.
 const password = "Zq7-" + "pa55w0rd-L0ng-S3cret-".repeat(6);

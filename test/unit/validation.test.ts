@@ -11,9 +11,12 @@ import {
 import { assertBrickRoot, assertDevicePath, assertHost, assertVolumeName } from "../../provider/core/names";
 import { parseHeketiTopology } from "../../provider/core/topology";
 import * as n from "../../provider/node";
-import { handlers } from "../../provider/resources";
+import { createDeps, handlersFor } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/handler";
 import { cluster, nodeInputs, topology, volumeInputs } from "../support/handler-inputs";
+
+/** The handlers of one provider process (nothing here reaches a node). */
+const handlers = handlersFor(createDeps());
 
 const volume = volumeInputs;
 const node = nodeInputs;

@@ -1,9 +1,15 @@
 // The Volume handler's life cycle against a recording fake of the nodes (test/support/fake-cluster):
 // ownership (a failed operation touches only what this resource made), name collisions refused in
 // preview, and convergence of create, expand and delete after a cut at every step.
+import type { RemoteExecutor } from "../../provider/core/exec";
 import { MANAGED_OPTION, OWNER_OPTION } from "../../provider/core/names";
-import type * as resources from "../../provider/resources";
-import type { Inputs } from "../../provider/resources/handler";
+import {
+  type Handler,
+  type Inputs,
+  type ResourceKind,
+  createDeps,
+  handlersFor,
+} from "../../provider/resources";
 import { FakeCluster, type Fault } from "../support/fake-cluster";
 import { volumeInputs } from "../support/handler-inputs";
 
@@ -36,14 +42,6 @@ jest.mock("../../provider/node", () => {
   };
 });
 
-jest.mock("../../provider/resources/remote", () => ({
-  executorFor: (t: { manageAddress: string }) => ({
-    host: t.manageAddress,
-    run: async () => ({ code: 0, stdout: "@@done\n", stderr: "", durationMs: 0 }),
-  }),
-  requireReachable: async () => undefined,
-}));
-
 const GiB = 1024 ** 3;
 const hosts = [1, 2, 3, 4].map((i) => ({
   manage: `10.0.0.${i}`,
@@ -62,17 +60,33 @@ const topology = hosts.map((h, i) => ({
 const volume = (over: Record<string, unknown> = {}): Inputs =>
   volumeInputs({ __provider: "serialized", topology, options: {}, ...over });
 
-let handlers: typeof resources.handlers;
+let handlers: Record<ResourceKind, Handler>;
 
 /** A new provider process: what one process remembers (name claims, reservations) starts empty. */
 function newProcess(): void {
-  jest.resetModules();
-  // A fresh module registry is a fresh process; `import()` would not give one synchronously.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  handlers = (require("../../provider/resources") as typeof resources).handlers;
+  handlers = handlersFor(
+    createDeps({
+      executors: (t) =>
+        down.has(t.manageAddress)
+          ? unreachable(t.manageAddress)
+          : mockHolder.cluster!.executor(t.manageAddress),
+    }),
+  );
+}
+
+/** Nodes whose SSH dial fails (the node operations themselves are the fake's). */
+const down = new Set<string>();
+function unreachable(host: string): RemoteExecutor {
+  return {
+    host,
+    run: async () => {
+      throw new Error(`${host}: connect ECONNREFUSED`);
+    },
+  };
 }
 
 function fresh(): FakeCluster {
+  down.clear();
   const c = new FakeCluster("lab", hosts);
   mockHolder.cluster = c;
   newProcess();
@@ -390,5 +404,108 @@ describe("volumes already in state", () => {
     );
     await expect(handlers.volume.delete("data", made)).rejects.toThrow(/belongs to proj\/other\/data/);
     expect(c.snapshot()).toEqual(before);
+  });
+});
+
+describe("failure branches of read, update and delete", () => {
+  test("delete with a brick node unreachable: fails naming it, changes nothing, the volume stays", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    const node = (made.bricks as { node: string }[])[1]!.node;
+    const before = c.snapshot();
+    c.calls.length = 0;
+    down.add(node);
+    newProcess();
+    await expect(handlers.volume.delete("data", made)).rejects.toThrow(
+      new RegExp(`deleting volume data: cannot reach ${node.replace(/\./g, "\\.")} .*stays in state`),
+    );
+    expect(c.calls).toEqual([]);
+    expect(c.snapshot()).toEqual(before);
+  });
+
+  test("delete of a volume already gone (deleted outside Pulumi): its recorded bricks are still removed", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.volumes.delete("data");
+    await handlers.volume.delete("data", made);
+    expect(c.nodes.flatMap((n) => n.lvs)).toEqual([]);
+  });
+
+  test("refresh when no glusterd answers: fails (unknown is not 'deleted'), state kept", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.glusterdDown = true;
+    await expect(handlers.volume.read("data", made)).rejects.toThrow(
+      /cannot read it: glusterd answered on no node/,
+    );
+  });
+
+  test("refresh of a volume deleted outside Pulumi drops it; one stopped outside is brought back by up", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.volumes.get("data")!.status = "Stopped";
+    const stopped = await refresh(made);
+    expect(stopped.status).toBe("Stopped");
+    expect(await handlers.volume.diff("data", stopped, { ...stopped, status: undefined })).toEqual({
+      changes: true,
+    });
+    await handlers.volume.update("data", stopped, made);
+    expect(c.volumes.get("data")!.status).toBe("Started");
+    c.volumes.delete("data");
+    expect(await handlers.volume.read("data", made)).toEqual({});
+  });
+
+  test("refresh keeps the options the volume still has, with their live values, and drops the others", async () => {
+    const c = fresh();
+    const made = await up(
+      c,
+      undefined,
+      volume({ options: { "performance.cache-size": "64MB", "nfs.disable": "on" } }),
+    );
+    const live = c.volumes.get("data")!.options;
+    live["performance.cache-size"] = "128MB";
+    delete live["nfs.disable"];
+    const r = await handlers.volume.read("data", made);
+    expect(r.props!.options).toEqual({ "performance.cache-size": "128MB" });
+    expect(r.inputs!.volumeId).toBeUndefined();
+    expect(r.inputs!.status).toBeUndefined();
+  });
+
+  test("update of a volume that no longer exists: refused, run refresh; nothing changed", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    c.volumes.delete("data");
+    const before = c.snapshot();
+    await expect(handlers.volume.update("data", made, { ...made, size: "4Gi" })).rejects.toThrow(
+      /does not exist on the cluster: run `pulumi refresh`; nothing was changed/,
+    );
+    expect(c.snapshot()).toEqual(before);
+  });
+
+  test("options changed and removed: set and reset on the volume, markers untouched", async () => {
+    const c = fresh();
+    const made = await up(
+      c,
+      undefined,
+      volume({ options: { "performance.cache-size": "64MB", "nfs.disable": "on" } }),
+    );
+    await up(c, made, volume({ options: { "performance.cache-size": "256MB" } }));
+    const o = c.volumes.get("data")!.options;
+    expect(o["performance.cache-size"]).toBe("256MB");
+    expect(o["nfs.disable"]).toBeUndefined();
+    expect(o[OWNER_OPTION]).toBe("proj/dev/data");
+    expect(o[MANAGED_OPTION]).toBe("lab");
+  });
+
+  test("create with a node unreachable during the re-check: fails closed before anything is made", async () => {
+    const c = fresh();
+    const planned = (await handlers.volume.check({}, volume())).inputs!;
+    const read = c.readInventory;
+    c.readInventory = async (exec, opts) => {
+      if (exec.host === "10.0.0.2") throw new Error("10.0.0.2: connect ECONNREFUSED");
+      return read(exec, opts);
+    };
+    await expect(handlers.volume.create(planned)).rejects.toThrow(/10\.0\.0\.2: connect ECONNREFUSED/);
+    expect(c.calls).toEqual([]);
   });
 });

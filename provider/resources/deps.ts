@@ -1,0 +1,148 @@
+// What every resource function is given instead of reaching for module state: how to run a
+// script on a node, the stack's configuration, what this provider process has planned so far,
+// and where to log. A provider process builds one set (provider/dynamic); a unit test builds
+// its own, with a recording executor in place of SSH.
+import * as os from "node:os";
+import * as path from "node:path";
+import type { RemoteExecutor } from "../core/exec";
+import type { Connection } from "../core/model";
+import { FileHostKeyStore, type HostKeyStore, SshPool, debugLogger, defaultKnownHostsPath } from "../ssh";
+import { withFaults } from "./faults";
+
+/** Stack configuration (`glusterfs:privateKey` and friends). */
+export interface StackDefaults {
+  privateKey?: string;
+  password?: string;
+  privateKeyPassword?: string;
+  knownHostsFile?: string;
+}
+
+/** A node to run scripts on: its manage address and how to reach it. */
+export interface Target {
+  manageAddress: string;
+  connection: Connection;
+}
+
+/** Makes an executor for a node whose connection already carries every credential it needs. */
+export type ExecutorFactory = (target: Target & { connection: Connection }) => RemoteExecutor;
+
+export interface Deps {
+  /** An executor for the node, the stack's default credentials filled in where it gave none. */
+  executorFor(target: Target): RemoteExecutor;
+  /** The stack's configuration as last set (configure runs once per provider process). */
+  stack(): StackDefaults;
+  configure(values: StackDefaults): void;
+  /** What this process has planned but not made yet, and the names its resources claimed. */
+  memory: ProcessMemory;
+  /** Debug lines (operation names, never values); by default where the transport's debug output goes. */
+  log(line: string): void;
+}
+
+/** A connection with the stack's default credentials filled in where the resource gave none. */
+export function withDefaultCredentials(connection: Connection, defaults: StackDefaults): Connection {
+  const merged: Connection = { ...connection };
+  if (!merged.privateKey && !merged.password && !merged.agentSocketPath) {
+    if (defaults.privateKey) merged.privateKey = defaults.privateKey;
+    if (defaults.password) merged.password = defaults.password;
+  }
+  if (!merged.privateKeyPassword && defaults.privateKeyPassword)
+    merged.privateKeyPassword = defaults.privateKeyPassword;
+  return merged;
+}
+
+/** Where unpinned host keys are recorded (`glusterfs:knownHostsFile`; a leading `~/` is the home directory). */
+export function knownHostsFile(defaults: StackDefaults): string | undefined {
+  const file = defaults.knownHostsFile;
+  if (!file) return undefined;
+  return file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : path.resolve(file);
+}
+
+/**
+ * The dependencies of one provider process. `executors` makes the executor for a node whose
+ * credentials are merged in; without it, one SSH pool per process dials, recording host keys in
+ * `hostKeys` (default: the file `glusterfs:knownHostsFile` names, else the user's default).
+ */
+export function createDeps(
+  opts: {
+    executors?: ExecutorFactory;
+    hostKeys?: (defaults: StackDefaults) => HostKeyStore;
+    log?: (line: string) => void;
+    stack?: StackDefaults;
+  } = {},
+): Deps {
+  let defaults: StackDefaults = {};
+  let pool: SshPool | undefined;
+  let poolFile: string | undefined;
+  const sshExecutor: ExecutorFactory = (target) => {
+    const file = knownHostsFile(defaults) ?? defaultKnownHostsPath();
+    if (!pool || poolFile !== file) {
+      void pool?.closeAll(); // configured anew with another file: the old pool's keys no longer apply
+      pool = new SshPool({ hostKeys: opts.hostKeys?.(defaults) ?? new FileHostKeyStore(file) });
+      poolFile = file;
+    }
+    const conn = target.connection;
+    return withFaults(pool, pool.executor({ ...conn, host: conn.host ?? target.manageAddress }));
+  };
+  const executors = opts.executors ?? sshExecutor;
+  const deps: Deps = {
+    executorFor: (target) =>
+      executors({ ...target, connection: withDefaultCredentials(target.connection, defaults) }),
+    stack: () => defaults,
+    configure: (values) => {
+      defaults = Object.fromEntries(
+        Object.entries(values).filter(([, v]) => v !== undefined && v !== ""),
+      ) as StackDefaults;
+    },
+    memory: new ProcessMemory(),
+    log: opts.log ?? debugLogger() ?? (() => undefined),
+  };
+  if (opts.stack) deps.configure(opts.stack);
+  return deps;
+}
+
+/**
+ * What one provider process remembers between the calls of one preview or update: the capacity
+ * planned but not yet created (so two volumes planned in one run never take the same extents),
+ * the volume names and volume groups its resources claimed, and volumes whose check found
+ * leftovers of a cut operation.
+ */
+export class ProcessMemory {
+  /** Bytes reserved per device ("node|device") by volumes planned in this process, keyed "cluster/name". */
+  private readonly reservations = new Map<string, Map<string, number>>();
+  /** The Volume resource (owner) that claimed each volume name, keyed "cluster/name". */
+  private readonly claims = new Map<string, string>();
+  /** Volume groups claimed by Devices, keyed by cluster, node and VG name: the device path. */
+  readonly volumeGroups = new Map<string, string>();
+  private readonly leftoverBricks = new Set<string>();
+
+  reserve(volume: string, perDevice: Map<string, number>): void {
+    this.reservations.set(volume, perDevice);
+  }
+  release(volume: string): void {
+    this.reservations.delete(volume);
+  }
+  reservedByOthers(volume: string, deviceKey: string): number {
+    let total = 0;
+    for (const [owner, perDevice] of this.reservations)
+      if (owner !== volume) total += perDevice.get(deviceKey) ?? 0;
+    return total;
+  }
+
+  /** Claims a volume name for one Volume resource; returns the first owner when that is another resource. */
+  claimVolumeName(cluster: string, name: string, owner: string): string | undefined {
+    const key = `${cluster}/${name}`;
+    const first = this.claims.get(key);
+    if (first !== undefined && first !== owner) return first;
+    this.claims.set(key, owner);
+    return undefined;
+  }
+
+  /** check notes that the nodes hold leftovers for a volume, so diff asks for an update that removes them. */
+  noteLeftovers(key: string, present: boolean): void {
+    if (present) this.leftoverBricks.add(key);
+    else this.leftoverBricks.delete(key);
+  }
+  hasLeftovers(key: string): boolean {
+    return this.leftoverBricks.has(key);
+  }
+}
