@@ -14,6 +14,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/unit/**/*.test.ts"],
       transform: { "^.+\\.ts$": tsJest },
       testEnvironment: "node",
+      setupFilesAfterEnv: ["<rootDir>/test/support/unit-timeout.ts"],
     },
     {
       displayName: "lab",
