@@ -2,6 +2,7 @@
 // For each phase: wall time, connections, round trips and commands, and beside them the time
 // the node commands themselves took on the critical path (per stage, the slowest node's sum
 // of script times as the nodes measured them). Prints figures; asserts nothing.
+import type { Durability } from "../provider/core/durability";
 import type { RemoteExecutor, RemoteResult, RemoteScript, RunOptions } from "../provider/core/exec";
 import { brickDirPath } from "../provider/core/names";
 import * as n from "../provider/node";
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   });
   const planned = (set: number) =>
     targets.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
-  const layout: n.VolumeLayout = { kind: "replicate", replica: 3 };
+  const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
   const all = [0, 1, 2];
 
   // Make sure we start clean.
@@ -120,11 +121,12 @@ async function main(): Promise<void> {
   ]);
   await phase("create 1x3", [
     (x) => n.onNodes(all, (i) => n.createBrick(x(i), brick(0, i))),
-    (x) => n.createVolume(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: planned(0) }),
+    (x) => n.createVolume(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: planned(0) }),
   ]);
   await phase("expand to 2x3", [
     (x) => n.onNodes(all, (i) => n.createBrick(x(i), brick(1, i))),
-    (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: [...planned(0), ...planned(1)] }),
+    (x) =>
+      n.addBricks(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: [...planned(0), ...planned(1)] }),
     (x) => n.rebalance(x(0), { cluster: CLUSTER, name: VOL }),
   ]);
   await phase("delete", [

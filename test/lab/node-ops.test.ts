@@ -3,6 +3,7 @@
 // connection, failed step) and run it again (converges, nothing orphaned). Then the data test:
 // a replica-3 volume, FUSE-mounted inside the lab namespace, written, expanded, rebalanced,
 // verified by checksum, destroyed, and nothing left on the nodes.
+import type { Durability } from "../../provider/core/durability";
 import type { RemoteExecutor } from "../../provider/core/exec";
 import { RemoteError } from "../../provider/core/errors";
 import { brickDirPath } from "../../provider/core/names";
@@ -60,7 +61,7 @@ const brick = (set: number, index: number, extra: Partial<n.BrickSpec> = {}): n.
 });
 const planned = (set: number) =>
   t.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
-const layout: n.VolumeLayout = { kind: "replicate", replica: 3 };
+const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
 
 async function cleanNodes(): Promise<boolean> {
   const inv = await n.onNodes(ex, (e) => n.readInventory(e));
@@ -384,7 +385,7 @@ describe("volume lifecycle with data", () => {
     await on(2, "systemctl stop glusterd");
     try {
       const err = await n
-        .createVolume(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: planned(0) })
+        .createVolume(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: planned(0) })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RemoteError);
     } finally {
@@ -396,7 +397,7 @@ describe("volume lifecycle with data", () => {
     const r = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: VOL,
-      layout,
+      durability,
       bricks: planned(0),
       options: { "performance.cache-size": "32MB" },
     });
@@ -408,7 +409,7 @@ describe("volume lifecycle with data", () => {
     const again = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: VOL,
-      layout,
+      durability,
       bricks: planned(0),
       options: { "performance.cache-size": "32MB" },
     });
@@ -420,7 +421,7 @@ describe("volume lifecycle with data", () => {
 
   test("someone else's volume of the same name is never adopted", async () => {
     const err = await n
-      .createVolume(ex[0]!, { cluster: "other", name: VOL, layout, bricks: planned(0) })
+      .createVolume(ex[0]!, { cluster: "other", name: VOL, durability, bricks: planned(0) })
       .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/managed by cluster lab, not other/);
     await expect(n.deleteVolume(ex[0]!, { cluster: "other", name: VOL })).rejects.toThrow(
@@ -471,11 +472,11 @@ describe("volume lifecycle with data", () => {
   test("expand to 2x3 (add-brick cut off halfway, then converged), rebalance, every checksum intact", async () => {
     await n.onNodes([0, 1, 2], (i) => n.createBrick(ex[i]!, brick(1, i)));
     const all = [...planned(0), ...planned(1)];
-    await cutAfter(500, (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: all }));
-    await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: all });
-    expect((await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: all })).changes).toEqual(
-      [],
-    );
+    await cutAfter(500, (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: all }));
+    await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: all });
+    expect(
+      (await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: all })).changes,
+    ).toEqual([]);
     const reb = await n.rebalance(ex[0]!, { cluster: CLUSTER, name: VOL });
     expect(reb.changes).toEqual(expect.arrayContaining([`volume rebalance ${VOL} completed`]));
     expect((await n.rebalance(ex[0]!, { cluster: CLUSTER, name: VOL })).changes).toEqual([]);
@@ -512,7 +513,7 @@ describe("volume lifecycle with data", () => {
     const r = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: "arb",
-      layout: { kind: "replicate", replica: 3, arbiter: true },
+      durability: { type: "replicate", replica: 3, arbiter: true },
       bricks,
     });
     expect(r.info).toMatchObject({ replicaCount: 3, arbiterCount: 1, status: "Started" });

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createWords } from "../../provider/core/durability";
 import { ValidationError } from "../../provider/core/errors";
 import * as n from "../../provider/node";
 
@@ -49,7 +50,7 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       options: { "performance.cache-size": "64MB" },
     }),
@@ -57,14 +58,14 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3, arbiter: true },
+      durability: { type: "replicate", replica: 3, arbiter: true },
       bricks: replica3,
     }),
   "volume.create.disperse": () =>
     n.buildCreateVolume({
       cluster: "lab",
       name: "ec",
-      layout: { kind: "disperse", data: 4, redundancy: 2 },
+      durability: { type: "disperse", data: 4, redundancy: 2 },
       bricks: [1, 2, 3, 4, 5, 6].map((i) => ({ host: `gluster-${i}`, path: "/b/ec/s0/brick" })),
     }),
   "volume.set": () =>
@@ -75,7 +76,7 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildAddBricks({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
     }),
   "volume.rebalance": () => n.buildRebalance({ cluster: "lab", name: "data" }),
@@ -139,31 +140,30 @@ describe("builders", () => {
   });
 
   test("layouts", () => {
-    expect(n.layoutWords({ kind: "replicate", replica: 3 })).toEqual(["replica", "3"]);
-    expect(n.layoutWords({ kind: "replicate", replica: 3, arbiter: true })).toEqual([
+    expect(createWords({ type: "replicate", replica: 3, arbiter: false })).toEqual(["replica", "3"]);
+    expect(createWords({ type: "replicate", replica: 3, arbiter: true })).toEqual([
       "replica",
       "3",
       "arbiter",
       "1",
     ]);
-    expect(n.layoutWords({ kind: "disperse", data: 4, redundancy: 2 })).toEqual([
+    expect(createWords({ type: "disperse", data: 4, redundancy: 2 })).toEqual([
       "disperse",
       "6",
       "redundancy",
       "2",
     ]);
-    expect(() => n.layoutWords({ kind: "disperse", data: 2, redundancy: 2 })).toThrow(ValidationError);
-    expect(() => n.brickSpecs(replica3.slice(0, 2), { kind: "replicate", replica: 3 })).toThrow(
-      /multiple of the set size 3/,
+    // The builders check the durability again by its type's rule (a disperse 2+2 or a replica 4
+    // never reaches gluster, whoever built the spec).
+    const r3 = { type: "replicate", replica: 3, arbiter: false } as const;
+    expect(() => n.brickSpecs(replica3, { type: "disperse", data: 2, redundancy: 2 })).toThrow(
+      ValidationError,
     );
+    expect(() => n.brickSpecs(replica3, { type: "replicate", replica: 4, arbiter: false })).toThrow(/2 or 3/);
+    expect(() => n.brickSpecs(replica3.slice(0, 2), r3)).toThrow(/multiple of the set size 3/);
+    expect(() => n.brickSpecs([replica3[0]!, replica3[0]!, replica3[1]!], r3)).toThrow(ValidationError);
     expect(() =>
-      n.brickSpecs([replica3[0]!, replica3[0]!, replica3[1]!], { kind: "replicate", replica: 3 }),
-    ).toThrow(ValidationError);
-    expect(() =>
-      n.brickSpecs([replica3[0]!, { ...replica3[1]!, host: "gluster-1" }, replica3[2]!], {
-        kind: "replicate",
-        replica: 3,
-      }),
+      n.brickSpecs([replica3[0]!, { ...replica3[1]!, host: "gluster-1" }, replica3[2]!], r3),
     ).toThrow(/different hosts/);
   });
 });
@@ -195,14 +195,14 @@ describe("injection", () => {
     }
     expect(() => n.buildPeerProbe(v)).toThrow(ValidationError);
     expect(() =>
-      n.buildCreateVolume({ cluster: "lab", name: v, layout: { kind: "distribute" }, bricks: replica3 }),
+      n.buildCreateVolume({ cluster: "lab", name: v, durability: { type: "distribute" }, bricks: replica3 }),
     ).toThrow(ValidationError);
     if (v !== "--x")
       expect(() =>
         n.buildCreateVolume({
           cluster: "lab",
           name: "d",
-          layout: { kind: "distribute" },
+          durability: { type: "distribute" },
           bricks: [{ host: "h", path: `/b/${v}` }],
         }),
       ).toThrow(ValidationError);
@@ -246,7 +246,7 @@ esac
     const s = n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       options,
     });
@@ -405,7 +405,7 @@ export -f gluster
     const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
     const create = n.buildCreateVolume({
       ...ref,
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       rebalanced: 3,
     });
