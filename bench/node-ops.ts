@@ -4,7 +4,8 @@
 // of script times as the nodes measured them). Prints figures; asserts nothing.
 import type { Durability } from "../provider/core/durability";
 import type { RemoteExecutor, RemoteResult, RemoteScript, RunOptions } from "../provider/core/exec";
-import { brickDirPath } from "../provider/core/names";
+import { planBrick } from "../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../provider/core/defaults";
 import * as n from "../provider/node";
 import { MemoryHostKeyStore, SshPool, type Operation } from "../provider/ssh";
 import { labReset, labStatus } from "../test/support/lab";
@@ -85,17 +86,18 @@ async function main(): Promise<void> {
     });
   }
 
-  const brick = (set: number, i: number): n.BrickSpec => ({
-    cluster: CLUSTER,
-    device: "/dev/vdb",
-    volume: VOL,
-    set,
-    index: i,
-    role: "data",
-    sizeBytes: 1024 * MiB,
-  });
-  const planned = (set: number) =>
-    targets.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
+  const brick = (set: number, i: number): n.BrickSpec =>
+    planBrick({
+      cluster: CLUSTER,
+      volume: VOL,
+      brickRoot: DEFAULT_BRICK_ROOT,
+      device: "/dev/vdb",
+      set,
+      index: i,
+      role: "data",
+      size: 1024 * MiB,
+    });
+  const planned = (set: number) => targets.map((x, i) => ({ host: x.storage, path: brick(set, i).path }));
   const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
   const all = [0, 1, 2];
 
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     (x) => n.deleteVolume(x(0), { cluster: CLUSTER, name: VOL }),
     (x) =>
       n.onNodes(all, async (i) => {
-        for (const set of [0, 1]) await n.destroyBrick(x(i), n.brickRef(brick(set, i)));
+        for (const set of [0, 1]) await n.destroyBrick(x(i), brick(set, i));
       }),
   ]);
   await phase("teardown: devices + peers", [

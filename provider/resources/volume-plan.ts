@@ -1,7 +1,7 @@
 // Planning for the Volume handler: turn the checked inputs and the nodes' live capacity into
 // the list of bricks that `check` puts into the inputs (and preview shows).
 import type { Brick, VolumeInputs } from "../core/model";
-import { brickDirPath, brickId, brickMountPath } from "../core/names";
+import { planBrick, stateOf } from "../core/brick";
 import { fromDurabilityInputs, setCapacityOf } from "../core/durability";
 import { planVolume, resolveVolumeRequest } from "../core/placement";
 import type { PlannedVolume, PlanResult, VolumeRequest } from "../core/placement/types";
@@ -76,22 +76,22 @@ export function plan(
 
 export function bricksOf(v: VolumeInputs, planned: PlannedVolume): Brick[] {
   return planned.sets.flatMap((set, s) =>
-    set.bricks.map((b, i) => {
-      const mount = brickMountPath(v.cluster.brickRoot, v.name, s, i);
-      return {
-        id: brickId(s, i),
-        node: b.node,
-        storage: b.storage,
-        zone: b.zone,
-        device: b.device,
-        set: s,
-        index: i,
-        role: b.role,
-        size: b.size,
-        poolSize: b.poolSize,
-        metadataSize: b.metadataSize,
-        path: brickDirPath(mount),
-      };
-    }),
+    set.bricks.map((b, i) =>
+      stateOf(
+        planBrick({
+          cluster: v.cluster.clusterId,
+          volume: v.name,
+          brickRoot: v.cluster.brickRoot,
+          device: b.device,
+          set: s,
+          index: i,
+          role: b.role,
+          size: b.size,
+          poolSize: b.poolSize,
+          metadataSize: b.metadataSize,
+        }),
+        b,
+      ),
+    ),
   );
 }

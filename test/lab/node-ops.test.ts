@@ -6,7 +6,8 @@
 import type { Durability } from "../../provider/core/durability";
 import type { RemoteExecutor } from "../../provider/core/exec";
 import { RemoteError } from "../../provider/core/errors";
-import { brickDirPath } from "../../provider/core/names";
+import { type BrickPlacement, planBrick } from "../../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../../provider/core/defaults";
 import * as n from "../../provider/node";
 import { MemoryHostKeyStore, SshPool, TransportError } from "../../provider/ssh";
 import { type LabStatus, labExec, labReset, labStatus } from "../support/lab";
@@ -49,18 +50,29 @@ async function cutAfter<T>(
   return outcome;
 }
 
-const brick = (set: number, index: number, extra: Partial<n.BrickSpec> = {}): n.BrickSpec => ({
-  cluster: CLUSTER,
-  device: "/dev/vdb",
-  volume: VOL,
-  set,
-  index,
-  role: "data",
-  sizeBytes: 512 * MiB,
-  ...extra,
-});
-const planned = (set: number) =>
-  t.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
+/** A brick as the core plans it (the one record), plus the builder's own options. */
+const brick = (
+  set: number,
+  index: number,
+  extra: Partial<BrickPlacement> & Pick<n.BrickSpec, "gid"> = {},
+): n.BrickSpec => {
+  const { gid, ...placed } = extra;
+  return {
+    ...planBrick({
+      cluster: CLUSTER,
+      volume: VOL,
+      brickRoot: DEFAULT_BRICK_ROOT,
+      device: "/dev/vdb",
+      set,
+      index,
+      role: "data",
+      size: 512 * MiB,
+      ...placed,
+    }),
+    ...(gid !== undefined ? { gid } : {}),
+  };
+};
+const planned = (set: number) => t.map((x, i) => ({ host: x.storage, path: brick(set, i).path }));
 const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
 
 async function cleanNodes(): Promise<boolean> {
@@ -185,7 +197,7 @@ describe("devices", () => {
       expect(grown.volumeGroup!.freeExtents - before.volumeGroup!.freeExtents).toBeGreaterThanOrEqual(255);
       expect((await n.growDevice(ex[2]!, spec)).changes).toEqual([]);
       expect((await n.removeDevice(ex[2]!, spec)).changes).toEqual([
-        `vgremove ${n.brickRef({ ...brick(0, 0), device: loop }).vg}`,
+        `vgremove ${brick(0, 0, { device: loop }).vg}`,
         `pvremove ${loop}`,
       ]);
     } finally {
@@ -275,7 +287,7 @@ stat -c '%g %a' /var/lib/glusterfs-bricks/${VOL}/s0b0/brick`,
   });
 
   test("arbiter bricks get a raised maxpct", async () => {
-    const r = await n.createBrick(ex[1]!, brick(7, 1, { role: "arbiter", sizeBytes: 320 * MiB }));
+    const r = await n.createBrick(ex[1]!, brick(7, 1, { role: "arbiter", size: 320 * MiB }));
     expect(await on(1, `xfs_info ${r.ref.mount} | grep -o 'imaxpct=[0-9]*'`)).toBe("imaxpct=100\n");
     expect(await on(1, `lvs --noheadings -o lv_tags gfs_lab_vdb/${r.ref.lv}`)).toMatch(
       /glusterfs.role=arbiter/,
@@ -302,7 +314,7 @@ stat -c '%g %a' /var/lib/glusterfs-bricks/${VOL}/s0b0/brick`,
   });
 
   test("grow in place: pool, LV and XFS; again: no change; shrinking is refused", async () => {
-    const ref = n.brickRef(brick(0, 0));
+    const ref = brick(0, 0);
     const g = await n.growBrick(ex[0]!, ref, { sizeBytes: 768 * MiB });
     expect(g.changes).toEqual([
       `lvextend gfs_lab_vdb/${ref.pool}`,
@@ -444,9 +456,7 @@ describe("volume lifecycle with data", () => {
   });
 
   test("a busy brick is not destroyed: the error says who holds it", async () => {
-    const err = await n
-      .destroyBrick(ex[1]!, n.brickRef(brick(0, 1)), { force: true })
-      .catch((e: unknown) => e);
+    const err = await n.destroyBrick(ex[1]!, brick(0, 1), { force: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).message).toMatch(/cannot unmount .*s0b1/);
     expect((err as RemoteError).message).toMatch(/glusterfsd/);
@@ -455,7 +465,7 @@ describe("volume lifecycle with data", () => {
       `findmnt -n -o TARGET /var/lib/glusterfs-bricks/${VOL}/s0b1; grep -c s0b1 /etc/fstab`,
     );
     expect(stillThere).toBe(`/var/lib/glusterfs-bricks/${VOL}/s0b1\n1\n`);
-    await expect(n.destroyBrick(ex[1]!, n.brickRef(brick(0, 1)))).rejects.toThrow(/still uses/);
+    await expect(n.destroyBrick(ex[1]!, brick(0, 1))).rejects.toThrow(/still uses/);
     await expect(n.removeDevice(ex[1]!, { cluster: CLUSTER, device: "/dev/vdb" })).rejects.toThrow(
       /still holds logical volumes/,
     );
@@ -502,12 +512,8 @@ describe("volume lifecycle with data", () => {
   });
 
   test("an arbiter volume (replica 3 arbiter 1): the last brick of the set is the arbiter", async () => {
-    const arb = (i: number): n.BrickSpec => ({
-      ...brick(0, i),
-      volume: "arb",
-      role: i === 2 ? "arbiter" : "data",
-      sizeBytes: (i === 2 ? 320 : 512) * MiB,
-    });
+    const arb = (i: number): n.BrickSpec =>
+      brick(0, i, { volume: "arb", role: i === 2 ? "arbiter" : "data", size: (i === 2 ? 320 : 512) * MiB });
     const made = await n.onNodes([0, 1, 2], (i) => n.createBrick(ex[i]!, arb(i)));
     const bricks = made.map((b, i) => ({ host: t[i]!.storage, path: b.path }));
     const r = await n.createVolume(ex[0]!, {
@@ -532,11 +538,10 @@ describe("volume lifecycle with data", () => {
     ]);
     expect((await n.deleteVolume(ex[0]!, { cluster: CLUSTER, name: VOL })).changes).toEqual([]);
     await n.onNodes([0, 1, 2], async (i) => {
-      for (const set of [0, 1]) await n.destroyBrick(ex[i]!, n.brickRef(brick(set, i)));
+      for (const set of [0, 1]) await n.destroyBrick(ex[i]!, brick(set, i));
     });
     await n.onNodes([0, 1, 2], async (i) => {
-      for (const set of [0, 1])
-        expect((await n.destroyBrick(ex[i]!, n.brickRef(brick(set, i)))).changes).toEqual([]);
+      for (const set of [0, 1]) expect((await n.destroyBrick(ex[i]!, brick(set, i))).changes).toEqual([]);
     });
     await n.onNodes(ex, (e) => n.removeDevice(e, { cluster: CLUSTER, device: "/dev/vdb" }));
     expect((await n.peerDetach(ex[0]!, t[2]!.storage)).changes).toEqual([`peer detach ${t[2]!.storage}`]);

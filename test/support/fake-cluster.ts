@@ -202,8 +202,8 @@ export class FakeCluster {
     return this.step("brick.create", n.manage, `${ref.vg}/${ref.lv}`, () => {
       const g = this.vgOf(n, ref.vg);
       const tags = parseTags(brickTags(spec.volume, spec.set, spec.index, spec.role, spec.owner).join(","));
-      const poolSize = spec.poolSizeBytes ?? spec.sizeBytes;
-      const meta = spec.poolMetadataBytes ?? real.defaultPoolMetadataBytes(poolSize);
+      const poolSize = spec.poolSize;
+      const meta = spec.metadataSize;
       const pool = this.lv(n, ref.vg, ref.pool);
       if (!pool) {
         if (g.freeBytes < poolSize + meta) throw new Error(`insufficient free space in ${ref.vg}`);
@@ -228,7 +228,7 @@ export class FakeCluster {
           name: ref.lv,
           kind: "thin",
           pool: ref.pool,
-          sizeBytes: spec.sizeBytes,
+          sizeBytes: spec.size,
           metadataBytes: 0,
           tags,
         });
