@@ -63,7 +63,14 @@ export function brickSpecs(bricks: readonly PlannedBrick[], durability: Durabili
 /** Writes a literal "${" inside String.raw templates. */
 const D = "${";
 
-/** Bash helpers over `gluster volume info VOL --xml` held in $info. */
+/**
+ * Bash helpers over `gluster volume info VOL --xml` held in $info. Gluster's XML is parsed in
+ * TypeScript (gluster-xml.ts) wherever the answer comes back to the provider; these few reads stay
+ * on the node because each step must decide under the node lock, in the same round trip, from
+ * what glusterd says at that moment (is the volume there, ours, started, with which bricks and
+ * options) before it changes anything: a read in one round trip and a decision in another would
+ * let a concurrent step or stack change the volume in between, and would double the round trips.
+ */
 const INFO = String.raw`owner_key='${OWNER_OPTION}'
 xml_decode() { sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'; }
 info_read() { info=$(glx volume info "$vol" 2>&1) || true; info_ret=$(printf '%s' "$info" | xml_ret); }
