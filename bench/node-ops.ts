@@ -2,8 +2,10 @@
 // For each phase: wall time, connections, round trips and commands, and beside them the time
 // the node commands themselves took on the critical path (per stage, the slowest node's sum
 // of script times as the nodes measured them). Prints figures; asserts nothing.
+import type { Durability } from "../provider/core/durability";
 import type { RemoteExecutor, RemoteResult, RemoteScript, RunOptions } from "../provider/core/exec";
-import { brickDirPath } from "../provider/core/names";
+import { planBrick } from "../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../provider/core/defaults";
 import * as n from "../provider/node";
 import { MemoryHostKeyStore, SshPool, type Operation } from "../provider/ssh";
 import { labReset, labStatus } from "../test/support/lab";
@@ -84,18 +86,19 @@ async function main(): Promise<void> {
     });
   }
 
-  const brick = (set: number, i: number): n.BrickSpec => ({
-    cluster: CLUSTER,
-    device: "/dev/vdb",
-    volume: VOL,
-    set,
-    index: i,
-    role: "data",
-    sizeBytes: 1024 * MiB,
-  });
-  const planned = (set: number) =>
-    targets.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
-  const layout: n.VolumeLayout = { kind: "replicate", replica: 3 };
+  const brick = (set: number, i: number): n.BrickSpec =>
+    planBrick({
+      cluster: CLUSTER,
+      volume: VOL,
+      brickRoot: DEFAULT_BRICK_ROOT,
+      device: "/dev/vdb",
+      set,
+      index: i,
+      role: "data",
+      size: 1024 * MiB,
+    });
+  const planned = (set: number) => targets.map((x, i) => ({ host: x.storage, path: brick(set, i).path }));
+  const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
   const all = [0, 1, 2];
 
   // Make sure we start clean.
@@ -120,18 +123,19 @@ async function main(): Promise<void> {
   ]);
   await phase("create 1x3", [
     (x) => n.onNodes(all, (i) => n.createBrick(x(i), brick(0, i))),
-    (x) => n.createVolume(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: planned(0) }),
+    (x) => n.createVolume(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: planned(0) }),
   ]);
   await phase("expand to 2x3", [
     (x) => n.onNodes(all, (i) => n.createBrick(x(i), brick(1, i))),
-    (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: [...planned(0), ...planned(1)] }),
+    (x) =>
+      n.addBricks(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: [...planned(0), ...planned(1)] }),
     (x) => n.rebalance(x(0), { cluster: CLUSTER, name: VOL }),
   ]);
   await phase("delete", [
     (x) => n.deleteVolume(x(0), { cluster: CLUSTER, name: VOL }),
     (x) =>
       n.onNodes(all, async (i) => {
-        for (const set of [0, 1]) await n.destroyBrick(x(i), n.brickRef(brick(set, i)));
+        for (const set of [0, 1]) await n.destroyBrick(x(i), brick(set, i));
       }),
   ]);
   await phase("teardown: devices + peers", [

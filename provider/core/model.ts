@@ -22,7 +22,8 @@ import {
   vgClash,
   volumeNameRule,
 } from "./names";
-import { DEFAULTS } from "./placement/request";
+import { DEFAULTS, EXPAND_MODES, ZONE_CHECKING_MODES } from "./defaults";
+import { durabilityInputsSchema } from "./durability";
 import { EXTENT, XFS_MIN_SIZE } from "./sizing";
 import { formatSize } from "./units";
 
@@ -92,13 +93,13 @@ export type ProxyConnection = z.infer<typeof proxyConnectionSchema>;
 /** The secret fields of a connection: never logged, never in plain state. */
 export const connectionSecretFields = ["password", "privateKey", "privateKeyPassword"] as const;
 
-export const zoneCheckingSchema = z.enum(["strict", "prefer", "none"]);
-export const expandModeSchema = z.enum(["add-sets", "grow"]);
+export const zoneCheckingSchema = z.enum(ZONE_CHECKING_MODES);
+export const expandModeSchema = z.enum(EXPAND_MODES);
 
 export const clusterInputsSchema = z.object({
   clusterId: clusterIdSchema,
-  zoneChecking: zoneCheckingSchema.default("strict"),
-  brickRoot: ruled(brickRootRule).default("/var/lib/glusterfs-bricks"),
+  zoneChecking: zoneCheckingSchema.default(DEFAULTS.zoneChecking),
+  brickRoot: ruled(brickRootRule).default(DEFAULTS.brickRoot),
   minBrickSize: bytes
     .min(
       XFS_MIN_SIZE,
@@ -108,7 +109,7 @@ export const clusterInputsSchema = z.object({
   maxBrickSize: bytes.min(EXTENT, `at least one LVM extent (${EXTENT} bytes)`).optional(),
   /** The planner takes at least one set and at most 100000 bricks; the Volume's check compares with its set size. */
   maxBricksPerVolume: z.number().int().min(1).max(100000).optional(),
-  expandMode: expandModeSchema.default("add-sets"),
+  expandMode: expandModeSchema.default(DEFAULTS.expandMode),
 });
 export type ClusterInputs = z.infer<typeof clusterInputsSchema>;
 
@@ -135,7 +136,7 @@ export const nodeInputsSchema = z.object({
   clusterId: clusterIdSchema,
   manageAddress: hostName,
   storageAddress: storageHost,
-  zone: zoneSchema.default(1),
+  zone: zoneSchema.default(DEFAULTS.zone),
   tags: tagMap.default({}),
   connection: connectionSchema,
   /** Nodes declared before this one; the first reachable one probes this node into the pool. */
@@ -172,16 +173,9 @@ export const topologyNodeSchema = z.object({
 });
 export type TopologyNode = z.infer<typeof topologyNodeSchema>;
 
-export const durabilitySchema = z
-  .object({
-    type: z.enum(["replicate", "disperse", "distribute"]).default("replicate"),
-    replica: z.number().int().optional(),
-    arbiter: z.boolean().optional(),
-    disperseData: z.number().int().optional(),
-    disperseRedundancy: z.number().int().optional(),
-  })
-  .default({ type: "replicate" });
-export type Durability = z.infer<typeof durabilitySchema>;
+/** The Volume's `durability` input: built from the durability registry (provider/core/durability). */
+export const durabilitySchema = durabilityInputsSchema;
+export type DurabilityInputs = z.infer<typeof durabilitySchema>;
 
 export const brickSchema = z.object({
   id: z.string().regex(PATTERNS.brickId),

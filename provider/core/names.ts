@@ -10,7 +10,7 @@
 // recognised when reading a node, so volumes Heketi made can be refreshed and imported.
 import { ValidationError } from "./errors";
 
-export const DEFAULT_BRICK_ROOT = "/var/lib/glusterfs-bricks";
+// The default brick root is provider/core/defaults.ts `DEFAULT_BRICK_ROOT` (one place for each default).
 /** The Gluster volume option that marks a volume as made (and owned) by this provider. */
 export const MANAGED_OPTION = "user.glusterfs-provider.managed";
 /** The Gluster volume option naming the one Volume resource (project/stack/resource) that owns the volume. */

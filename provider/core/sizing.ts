@@ -7,14 +7,19 @@ import { KiB, MiB } from "./units";
 export const EXTENT = 4 * MiB;
 /** Thin-pool metadata is about 0.5 % of the pool (RHGS brick configuration guidance). */
 export const METADATA_RATIO = 0.005;
-/** LVM's smallest thin-pool metadata LV is 2 MiB; one extent covers it. */
+/** LVM's smallest thin-pool metadata LV is 2 MiB (lvmthin(7)); one extent covers it. */
 export const METADATA_MIN = 2 * MiB;
 /**
- * Thin-pool metadata cap: 15.8 GiB rounded down to whole extents (16176 MiB). LVM's own ceiling is
- * about 15.88 GiB and dm-thin ignores anything beyond it, so asking for 16 GiB (Heketi, GD2) only
- * earns warnings or clamping; staying just under keeps our accounting equal to what LVM allocates.
+ * Thin-pool metadata cap: 16192 MiB (15.81 GiB). lvmthin(7) allows "2 MiB to approximately 16 GiB";
+ * LVM releases before 2.03.12 crop every request to 15.81 GiB (16192 MiB, still LVM's cropped size
+ * with `thin_pool_crop_metadata=1`), later ones take up to about 15.88 GiB, and dm-thin ignores
+ * anything past 15.9375 GiB. 16192 MiB is the largest size every LVM we may meet allocates
+ * exactly as asked, and a whole number of 4 MiB extents, so the planner's accounting equals what
+ * LVM allocates. Asking for 16 GiB (Heketi, glusterd2) only earns warnings or cropping.
+ * This is the one metadata rule: the planner records `metadataFor`'s number in each brick and the
+ * node's lvcreate receives that number.
  */
-export const METADATA_MAX = 16176 * MiB;
+export const METADATA_MAX = 16192 * MiB;
 /**
  * The smallest filesystem modern mkfs.xfs (xfsprogs 6.x) accepts is 300 MiB; older releases went
  * down to 16 MiB, which is what Heketi assumed. Arbiter bricks and the minimum brick size are

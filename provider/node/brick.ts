@@ -3,20 +3,16 @@
 // destroy (unmount with a diagnosis when busy, fstab line first, then LV and pool).
 import type { RemoteExecutor } from "../core/exec";
 import { ValidationError } from "../core/errors";
+import type { BrickRecord } from "../core/brick";
 import {
-  type BrickRole,
-  DEFAULT_BRICK_ROOT,
-  assertBrickRoot,
+  PATTERNS,
+  assertBrickPath,
   assertBytes,
   assertGid,
   assertMode,
   brickDirPath,
-  brickLvName,
-  brickMountPath,
   brickTags,
   lvDevicePath,
-  thinPoolName,
-  vgName,
 } from "../core/names";
 import { sh } from "../core/shell";
 import { ScriptBuilder } from "./script";
@@ -24,22 +20,14 @@ import { runStep } from "./step";
 
 export const MOUNT_OPTIONS = "rw,inode64,noatime,nouuid";
 
-export interface BrickSpec {
-  cluster: string;
-  device: string;
-  volume: string;
-  set: number;
-  index: number;
-  role: BrickRole;
-  /** Thin LV (filesystem) size in bytes. */
-  sizeBytes: number;
-  /** Thin pool data size in bytes; default sizeBytes. */
-  poolSizeBytes?: number;
-  /** Thin pool metadata size in bytes; default 0.5 % of the pool, at least 4 MiB, at most 15.8 GiB. */
-  poolMetadataBytes?: number;
+/**
+ * A brick to make: the record planned in core (provider/core/brick.ts: names, mount, sizes, the
+ * thin-pool metadata size included) plus how to format it. The builders read it and compute
+ * nothing of it again; they check every field before it reaches the shell.
+ */
+export interface BrickSpec extends BrickRecord {
   /** Thin pool chunk size; default 256 KiB (JBOD). */
   chunkKiB?: number;
-  brickRoot?: string;
   /** Group owning the brick directory (setgid, group-writable). */
   gid?: number;
   /** Brick directory mode; default 0o2775 when gid is given. */
@@ -60,21 +48,16 @@ export interface BrickRef {
   mount: string;
 }
 
-export function brickRef(
-  spec: Pick<BrickSpec, "cluster" | "device" | "volume" | "set" | "index" | "brickRoot">,
-): BrickRef {
-  return {
-    vg: vgName(spec.cluster, spec.device),
-    pool: thinPoolName(spec.volume, spec.set, spec.index),
-    lv: brickLvName(spec.volume, spec.set, spec.index),
-    mount: brickMountPath(spec.brickRoot ?? DEFAULT_BRICK_ROOT, spec.volume, spec.set, spec.index),
-  };
-}
-
-const MiB = 1024 * 1024;
-export function defaultPoolMetadataBytes(poolBytes: number): number {
-  const half = Math.ceil((poolBytes * 0.005) / MiB) * MiB;
-  return Math.min(Math.max(half, 4 * MiB), 16180 * MiB);
+/** The location fields of a brick record, checked (LVM names, a normalised mount path). */
+export function brickRef(r: BrickRef): BrickRef {
+  for (const [field, name] of [
+    ["vg", r.vg],
+    ["pool", r.pool],
+    ["lv", r.lv],
+  ] as const)
+    if (typeof name !== "string" || !PATTERNS.lvmName.test(name))
+      throw new ValidationError(field, name, "an LVM name (letters, digits, '+', '_', '.', '-')");
+  return { vg: r.vg, pool: r.pool, lv: r.lv, mount: assertBrickPath(r.mount, "mount") };
 }
 
 function mkfsArgs(spec: BrickSpec): string[] {
@@ -163,19 +146,21 @@ brick_use() {
 
 export function buildCreateBrick(spec: BrickSpec) {
   const ref = brickRef(spec);
-  const size = assertBytes("sizeBytes", spec.sizeBytes);
-  const poolSize = assertBytes("poolSizeBytes", spec.poolSizeBytes ?? size);
-  if (poolSize < size && spec.role !== "arbiter") {
-    /* thin over-provisioning is allowed, but only when asked for explicitly via poolSizeBytes */
-  }
-  const meta = assertBytes("poolMetadataBytes", spec.poolMetadataBytes ?? defaultPoolMetadataBytes(poolSize));
+  const size = assertBytes("size", spec.size);
+  const poolSize = assertBytes("poolSize", spec.poolSize);
+  const meta = assertBytes("metadataSize", spec.metadataSize);
   const chunk = spec.chunkKiB ?? 256;
   if (!Number.isInteger(chunk) || chunk < 64 || chunk > 1048576 || chunk % 64 !== 0)
     throw new ValidationError("chunkKiB", chunk, "a multiple of 64 between 64 and 1048576");
-  if (spec.brickRoot !== undefined) assertBrickRoot(spec.brickRoot);
   const tags = brickTags(spec.volume, spec.set, spec.index, spec.role, spec.owner);
   const tagArgs = tags.flatMap((t) => ["--addtag", t]);
-  const dir = brickDirPath(ref.mount);
+  const dir = assertBrickPath(spec.path, "path");
+  if (dir !== brickDirPath(ref.mount))
+    throw new ValidationError(
+      "path",
+      dir,
+      `the brick directory below the mount (${brickDirPath(ref.mount)})`,
+    );
   const dev = lvDevicePath(ref.vg, ref.lv);
   const gid = spec.gid === undefined ? undefined : assertGid(spec.gid);
   const mode = spec.mode !== undefined ? assertMode(spec.mode) : gid !== undefined ? "2775" : undefined;

@@ -1,11 +1,11 @@
 // Everything placement and refresh need from one node, in one round trip: volume groups
 // (tags, size, free extents), logical volumes (tags), physical volumes, brick mounts, fstab,
 // glusterd state, peers and the volumes this node knows.
+import { DEFAULT_BRICK_ROOT } from "../core/defaults";
 import type { RemoteExecutor } from "../core/exec";
 import { ParseError } from "../core/errors";
 import {
   type BrickRole,
-  DEFAULT_BRICK_ROOT,
   HEKETI_MOUNT_ROOT,
   TAG,
   assertDevicePath,

@@ -1,5 +1,12 @@
 // Gluster volumes: create from a planned brick order, options, start, add bricks, rebalance,
 // stop, delete, and live state. Each is one script on one node; each converges when re-run.
+import {
+  addBrickWords,
+  createWords,
+  type Durability,
+  resolveDurability,
+  setSizeOf,
+} from "../core/durability";
 import type { RemoteExecutor } from "../core/exec";
 import { ValidationError } from "../core/errors";
 import {
@@ -27,60 +34,16 @@ import { applyStep, runStep } from "./step";
 /** The option recording how many bricks the last completed rebalance covered. */
 export const REBALANCED_OPTION = "user.glusterfs-provider.rebalanced";
 
-export type VolumeLayout =
-  | { kind: "distribute" }
-  | { kind: "replicate"; replica: number; arbiter?: boolean }
-  | { kind: "disperse"; data: number; redundancy: number };
-
 export interface PlannedBrick {
   host: string;
   /** Brick directory on the host (the `brick` directory below the mount). */
   path: string;
 }
 
-export function setSize(layout: VolumeLayout): number {
-  switch (layout.kind) {
-    case "distribute":
-      return 1;
-    case "replicate":
-      return layout.replica;
-    case "disperse":
-      return layout.data + layout.redundancy;
-  }
-}
-
-export function layoutWords(layout: VolumeLayout): string[] {
-  switch (layout.kind) {
-    case "distribute":
-      return [];
-    case "replicate":
-      if (!Number.isInteger(layout.replica) || layout.replica < 2 || layout.replica > 16)
-        throw new ValidationError("replica", layout.replica, "2..16");
-      if (layout.arbiter && layout.replica !== 3)
-        throw new ValidationError("replica", layout.replica, "3 with an arbiter (2 data bricks + 1 arbiter)");
-      return layout.arbiter ? ["replica", "3", "arbiter", "1"] : ["replica", String(layout.replica)];
-    case "disperse": {
-      const { data, redundancy } = layout;
-      if (
-        !Number.isInteger(data) ||
-        !Number.isInteger(redundancy) ||
-        redundancy < 1 ||
-        data < 2 ||
-        2 * redundancy >= data + redundancy
-      )
-        throw new ValidationError(
-          "disperse",
-          layout,
-          "redundancy >= 1 and 2 x redundancy < data + redundancy",
-        );
-      return ["disperse", String(data + redundancy), "redundancy", String(redundancy)];
-    }
-  }
-}
-
 /** host:/path specs in plan order, checked: whole sets, no two bricks of a set on one host. */
-export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout): string[] {
-  const n = setSize(layout);
+export function brickSpecs(bricks: readonly PlannedBrick[], durability: Durability): string[] {
+  // Checked again here, by the type's own rule: nothing unchecked reaches a node.
+  const n = setSizeOf(resolveDurability(durability));
   if (bricks.length === 0 || bricks.length % n !== 0)
     throw new ValidationError("bricks", bricks.length, `a non-zero multiple of the set size ${n}`);
   const specs = bricks.map((b, i) => {
@@ -88,7 +51,7 @@ export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout
     return `${host}:${assertBrickPath(b.path, `brick ${i} path`)}`;
   });
   if (new Set(specs).size !== specs.length) throw new ValidationError("bricks", specs, "distinct bricks");
-  if (layout.kind !== "distribute")
+  if (n > 1)
     for (let s = 0; s < bricks.length; s += n) {
       const hosts = bricks.slice(s, s + n).map((b) => b.host);
       if (new Set(hosts).size !== hosts.length)
@@ -100,7 +63,14 @@ export function brickSpecs(bricks: readonly PlannedBrick[], layout: VolumeLayout
 /** Writes a literal "${" inside String.raw templates. */
 const D = "${";
 
-/** Bash helpers over `gluster volume info VOL --xml` held in $info. */
+/**
+ * Bash helpers over `gluster volume info VOL --xml` held in $info. Gluster's XML is parsed in
+ * TypeScript (gluster-xml.ts) wherever the answer comes back to the provider; these few reads stay
+ * on the node because each step must decide under the node lock, in the same round trip, from
+ * what glusterd says at that moment (is the volume there, ours, started, with which bricks and
+ * options) before it changes anything: a read in one round trip and a decision in another would
+ * let a concurrent step or stack change the volume in between, and would double the round trips.
+ */
 const INFO = String.raw`owner_key='${OWNER_OPTION}'
 xml_decode() { sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'; }
 info_read() { info=$(glx volume info "$vol" 2>&1) || true; info_ret=$(printf '%s' "$info" | xml_ret); }
@@ -157,7 +127,8 @@ export interface VolumeRef {
 }
 
 export interface CreateVolumeSpec extends VolumeRef {
-  layout: VolumeLayout;
+  /** Resolved (provider/core/durability): its kind gives the set size and the command's words. */
+  durability: Durability;
   bricks: readonly PlannedBrick[];
   options?: Record<string, string>;
   /** Start the volume (default true). */
@@ -175,7 +146,7 @@ export function buildCreateVolume(spec: CreateVolumeSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
-  const specs = brickSpecs(spec.bricks, spec.layout);
+  const specs = brickSpecs(spec.bricks, spec.durability);
   const opts = optionPairs(spec.options ?? {}, {
     [MANAGED_OPTION]: cluster,
     ...(owner !== "" ? { [OWNER_OPTION]: owner } : {}),
@@ -201,7 +172,7 @@ if info_exists; then
   [ -z "$o" ] || [ "$o" = "$owner" ] || refuse "volume $vol exists and belongs to $o"
   [ -z "$owner" ] || [ -z "$m" ] || [ -n "$o" ] || refuse "volume $vol was made for cluster $cluster by an earlier version without an owner marker: import it rather than create it"
 else
-  gl_ok volume create "$vol" ${layoutWords(spec.layout)} "\${planned[@]}"
+  gl_ok volume create "$vol" ${createWords(resolveDurability(spec.durability))} "\${planned[@]}"
   change "volume create $vol"
   info=""
 fi
@@ -326,15 +297,15 @@ export async function startVolume(exec: RemoteExecutor, spec: VolumeRef): Promis
  */
 export function buildAddBricks(
   spec: VolumeRef & {
-    layout: VolumeLayout;
+    durability: Durability;
     bricks: readonly PlannedBrick[];
   },
 ) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
-  const specs = brickSpecs(spec.bricks, spec.layout);
-  const words = spec.layout.kind === "replicate" && spec.layout.arbiter ? layoutWords(spec.layout) : [];
+  const specs = brickSpecs(spec.bricks, spec.durability);
+  const words = addBrickWords(resolveDurability(spec.durability));
   return new ScriptBuilder("volume.add-bricks", { timeoutMs: 600_000 })
     .add(INFO)
     .add(
@@ -360,7 +331,7 @@ fi`,
 
 export async function addBricks(
   exec: RemoteExecutor,
-  spec: VolumeRef & { layout: VolumeLayout; bricks: readonly PlannedBrick[] },
+  spec: VolumeRef & { durability: Durability; bricks: readonly PlannedBrick[] },
 ): Promise<{ changes: string[] }> {
   return applyStep(exec, buildAddBricks(spec));
 }

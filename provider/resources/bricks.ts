@@ -2,6 +2,7 @@
 // made, grown and removed by provider/node's brick operations. Nodes work in parallel; each
 // node's bricks go one after the other. Every operation checks first, so a re-run converges.
 // Every brick is tagged with its Volume resource's owner digest; only those are ever removed.
+import { type BrickRecord, brickRecord } from "../core/brick";
 import type { Brick, VolumeInputs } from "../core/model";
 import { TAG } from "../core/names";
 import * as node from "../node";
@@ -35,31 +36,16 @@ async function perNode(
   });
 }
 
-function refOf(v: VolumeInputs, b: Brick): node.BrickRef {
-  return node.brickRef({
-    cluster: v.cluster.clusterId,
-    device: b.device,
-    volume: v.name,
-    set: b.set,
-    index: b.index,
-    brickRoot: v.cluster.brickRoot,
-  });
+/** The brick's complete record, from what state holds (its path included, whatever brickRoot is now). */
+function refOf(v: VolumeInputs, b: Brick): BrickRecord {
+  return brickRecord(v.cluster.clusterId, v.name, b);
 }
 
 export async function createBricks(deps: Deps, v: VolumeInputs, bricks: Brick[]): Promise<void> {
   const owner = ownerTag(v);
   await perNode(deps, v, bricks, (exec, b) =>
     node.createBrick(exec, {
-      cluster: v.cluster.clusterId,
-      device: b.device,
-      volume: v.name,
-      set: b.set,
-      index: b.index,
-      role: b.role,
-      sizeBytes: b.size,
-      poolSizeBytes: b.poolSize,
-      poolMetadataBytes: b.metadataSize,
-      brickRoot: v.cluster.brickRoot,
+      ...refOf(v, b),
       ...(v.gid !== undefined ? { gid: v.gid } : {}),
       ...(owner !== undefined ? { owner } : {}),
     }),

@@ -1,7 +1,8 @@
 // Planning for the Volume handler: turn the checked inputs and the nodes' live capacity into
 // the list of bricks that `check` puts into the inputs (and preview shows).
 import type { Brick, VolumeInputs } from "../core/model";
-import { brickDirPath, brickId, brickMountPath } from "../core/names";
+import { planBrick, stateOf } from "../core/brick";
+import { fromDurabilityInputs, setCapacityOf } from "../core/durability";
 import { planVolume, resolveVolumeRequest } from "../core/placement";
 import type { PlannedVolume, PlanResult, VolumeRequest } from "../core/placement/types";
 import type { Inventory } from "../core/topology";
@@ -9,16 +10,9 @@ import { parseSize } from "../core/units";
 
 /** The planner's request from the volume's inputs and its cluster's policy (throws ValidationError). */
 export function requestOf(v: VolumeInputs): VolumeRequest {
-  const d = v.durability;
   return resolveVolumeRequest({
     size: parseSize(v.size, "size"),
-    durability: {
-      type: d.type,
-      ...(d.replica !== undefined ? { replica: d.replica } : {}),
-      ...(d.arbiter !== undefined ? { arbiter: d.arbiter } : {}),
-      ...(d.disperseData !== undefined ? { data: d.disperseData } : {}),
-      ...(d.disperseRedundancy !== undefined ? { redundancy: d.disperseRedundancy } : {}),
-    },
+    durability: fromDurabilityInputs(v.durability),
     zoneChecking: v.zoneChecking ?? v.cluster.zoneChecking,
     snapshotFactor: v.snapshotFactor,
     ...(v.averageFileSize !== undefined
@@ -57,12 +51,10 @@ export function capacityOf(bricks: Brick[], request: VolumeRequest): number {
   for (const b of bricks) bySet.set(b.set, [...(bySet.get(b.set) ?? []), b]);
   let total = 0;
   for (const set of bySet.values()) {
-    const data = set.filter((b) => b.role === "data");
-    const smallest = Math.min(...data.map((b) => b.size));
-    const d = request.durability;
-    if (d.type === "distribute") total += data.reduce((s, b) => s + b.size, 0);
-    else if (d.type === "disperse") total += smallest * (d.data ?? data.length);
-    else total += smallest;
+    total += setCapacityOf(
+      request.durability,
+      set.filter((b) => b.role === "data").map((b) => b.size),
+    );
   }
   return total;
 }
@@ -84,22 +76,22 @@ export function plan(
 
 export function bricksOf(v: VolumeInputs, planned: PlannedVolume): Brick[] {
   return planned.sets.flatMap((set, s) =>
-    set.bricks.map((b, i) => {
-      const mount = brickMountPath(v.cluster.brickRoot, v.name, s, i);
-      return {
-        id: brickId(s, i),
-        node: b.node,
-        storage: b.storage,
-        zone: b.zone,
-        device: b.device,
-        set: s,
-        index: i,
-        role: b.role,
-        size: b.size,
-        poolSize: b.poolSize,
-        metadataSize: b.metadataSize,
-        path: brickDirPath(mount),
-      };
-    }),
+    set.bricks.map((b, i) =>
+      stateOf(
+        planBrick({
+          cluster: v.cluster.clusterId,
+          volume: v.name,
+          brickRoot: v.cluster.brickRoot,
+          device: b.device,
+          set: s,
+          index: i,
+          role: b.role,
+          size: b.size,
+          poolSize: b.poolSize,
+          metadataSize: b.metadataSize,
+        }),
+        b,
+      ),
+    ),
   );
 }

@@ -2,6 +2,7 @@
 // rebalance, read back, stop and delete, through provider/node's volume operations. All run on
 // the node of the first brick (any pool member would do); each converges when re-run.
 import type { RemoteError } from "../core/errors";
+import { type Durability, fromDurabilityInputs, resolveDurability } from "../core/durability";
 import type { Brick, VolumeInputs } from "../core/model";
 import { OWNER_OPTION } from "../core/names";
 import * as node from "../node";
@@ -23,14 +24,8 @@ function ordered(bricks: Brick[]): Brick[] {
   return [...bricks].sort((a, b) => a.set - b.set || a.index - b.index);
 }
 
-function layoutOf(v: VolumeInputs): node.VolumeLayout {
-  const d = v.durability;
-  if (d.type === "distribute") return { kind: "distribute" };
-  if (d.type === "disperse")
-    return { kind: "disperse", data: d.disperseData!, redundancy: d.disperseRedundancy! };
-  return d.arbiter
-    ? { kind: "replicate", replica: 3, arbiter: true }
-    : { kind: "replicate", replica: d.replica ?? 3 };
+function durabilityOf(v: VolumeInputs): Durability {
+  return resolveDurability(fromDurabilityInputs(v.durability));
 }
 
 function planned(bricks: Brick[]): node.PlannedBrick[] {
@@ -52,7 +47,7 @@ const ids = (v: VolumeInputs): node.VolumeRef => ({
 export async function createVolume(deps: Deps, v: VolumeInputs, bricks: Brick[]): Promise<void> {
   await node.createVolume(deps.executorFor(home(v, bricks)), {
     ...ids(v),
-    layout: layoutOf(v),
+    durability: durabilityOf(v),
     bricks: planned(bricks),
     options: v.options,
     // A new volume needs no rebalance: the mark says its bricks are balanced, so a later
@@ -85,7 +80,7 @@ export async function claimOwnership(
 /** Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances to completion. */
 export async function expandVolume(deps: Deps, v: VolumeInputs, _added: Brick[]): Promise<void> {
   const exec = deps.executorFor(home(v));
-  await node.addBricks(exec, { ...ids(v), layout: layoutOf(v), bricks: planned(v.bricks ?? []) });
+  await node.addBricks(exec, { ...ids(v), durability: durabilityOf(v), bricks: planned(v.bricks ?? []) });
   // node.rebalance polls the status until Gluster reports the run completed; a status query that
   // fails while the rebalance daemons start is retried, only a failed or stopped run is an error.
   await node.rebalance(exec, ids(v));

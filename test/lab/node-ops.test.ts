@@ -3,9 +3,11 @@
 // connection, failed step) and run it again (converges, nothing orphaned). Then the data test:
 // a replica-3 volume, FUSE-mounted inside the lab namespace, written, expanded, rebalanced,
 // verified by checksum, destroyed, and nothing left on the nodes.
+import type { Durability } from "../../provider/core/durability";
 import type { RemoteExecutor } from "../../provider/core/exec";
 import { RemoteError } from "../../provider/core/errors";
-import { brickDirPath } from "../../provider/core/names";
+import { type BrickPlacement, planBrick } from "../../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../../provider/core/defaults";
 import * as n from "../../provider/node";
 import { MemoryHostKeyStore, SshPool, TransportError } from "../../provider/ssh";
 import { type LabStatus, labExec, labReset, labStatus } from "../support/lab";
@@ -48,19 +50,30 @@ async function cutAfter<T>(
   return outcome;
 }
 
-const brick = (set: number, index: number, extra: Partial<n.BrickSpec> = {}): n.BrickSpec => ({
-  cluster: CLUSTER,
-  device: "/dev/vdb",
-  volume: VOL,
-  set,
-  index,
-  role: "data",
-  sizeBytes: 512 * MiB,
-  ...extra,
-});
-const planned = (set: number) =>
-  t.map((x, i) => ({ host: x.storage, path: brickDirPath(n.brickRef(brick(set, i)).mount) }));
-const layout: n.VolumeLayout = { kind: "replicate", replica: 3 };
+/** A brick as the core plans it (the one record), plus the builder's own options. */
+const brick = (
+  set: number,
+  index: number,
+  extra: Partial<BrickPlacement> & Pick<n.BrickSpec, "gid"> = {},
+): n.BrickSpec => {
+  const { gid, ...placed } = extra;
+  return {
+    ...planBrick({
+      cluster: CLUSTER,
+      volume: VOL,
+      brickRoot: DEFAULT_BRICK_ROOT,
+      device: "/dev/vdb",
+      set,
+      index,
+      role: "data",
+      size: 512 * MiB,
+      ...placed,
+    }),
+    ...(gid !== undefined ? { gid } : {}),
+  };
+};
+const planned = (set: number) => t.map((x, i) => ({ host: x.storage, path: brick(set, i).path }));
+const durability: Durability = { type: "replicate", replica: 3, arbiter: false };
 
 async function cleanNodes(): Promise<boolean> {
   const inv = await n.onNodes(ex, (e) => n.readInventory(e));
@@ -184,7 +197,7 @@ describe("devices", () => {
       expect(grown.volumeGroup!.freeExtents - before.volumeGroup!.freeExtents).toBeGreaterThanOrEqual(255);
       expect((await n.growDevice(ex[2]!, spec)).changes).toEqual([]);
       expect((await n.removeDevice(ex[2]!, spec)).changes).toEqual([
-        `vgremove ${n.brickRef({ ...brick(0, 0), device: loop }).vg}`,
+        `vgremove ${brick(0, 0, { device: loop }).vg}`,
         `pvremove ${loop}`,
       ]);
     } finally {
@@ -274,7 +287,7 @@ stat -c '%g %a' /var/lib/glusterfs-bricks/${VOL}/s0b0/brick`,
   });
 
   test("arbiter bricks get a raised maxpct", async () => {
-    const r = await n.createBrick(ex[1]!, brick(7, 1, { role: "arbiter", sizeBytes: 320 * MiB }));
+    const r = await n.createBrick(ex[1]!, brick(7, 1, { role: "arbiter", size: 320 * MiB }));
     expect(await on(1, `xfs_info ${r.ref.mount} | grep -o 'imaxpct=[0-9]*'`)).toBe("imaxpct=100\n");
     expect(await on(1, `lvs --noheadings -o lv_tags gfs_lab_vdb/${r.ref.lv}`)).toMatch(
       /glusterfs.role=arbiter/,
@@ -301,7 +314,7 @@ stat -c '%g %a' /var/lib/glusterfs-bricks/${VOL}/s0b0/brick`,
   });
 
   test("grow in place: pool, LV and XFS; again: no change; shrinking is refused", async () => {
-    const ref = n.brickRef(brick(0, 0));
+    const ref = brick(0, 0);
     const g = await n.growBrick(ex[0]!, ref, { sizeBytes: 768 * MiB });
     expect(g.changes).toEqual([
       `lvextend gfs_lab_vdb/${ref.pool}`,
@@ -384,7 +397,7 @@ describe("volume lifecycle with data", () => {
     await on(2, "systemctl stop glusterd");
     try {
       const err = await n
-        .createVolume(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: planned(0) })
+        .createVolume(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: planned(0) })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RemoteError);
     } finally {
@@ -396,7 +409,7 @@ describe("volume lifecycle with data", () => {
     const r = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: VOL,
-      layout,
+      durability,
       bricks: planned(0),
       options: { "performance.cache-size": "32MB" },
     });
@@ -408,7 +421,7 @@ describe("volume lifecycle with data", () => {
     const again = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: VOL,
-      layout,
+      durability,
       bricks: planned(0),
       options: { "performance.cache-size": "32MB" },
     });
@@ -420,7 +433,7 @@ describe("volume lifecycle with data", () => {
 
   test("someone else's volume of the same name is never adopted", async () => {
     const err = await n
-      .createVolume(ex[0]!, { cluster: "other", name: VOL, layout, bricks: planned(0) })
+      .createVolume(ex[0]!, { cluster: "other", name: VOL, durability, bricks: planned(0) })
       .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/managed by cluster lab, not other/);
     await expect(n.deleteVolume(ex[0]!, { cluster: "other", name: VOL })).rejects.toThrow(
@@ -443,9 +456,7 @@ describe("volume lifecycle with data", () => {
   });
 
   test("a busy brick is not destroyed: the error says who holds it", async () => {
-    const err = await n
-      .destroyBrick(ex[1]!, n.brickRef(brick(0, 1)), { force: true })
-      .catch((e: unknown) => e);
+    const err = await n.destroyBrick(ex[1]!, brick(0, 1), { force: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as RemoteError).message).toMatch(/cannot unmount .*s0b1/);
     expect((err as RemoteError).message).toMatch(/glusterfsd/);
@@ -454,7 +465,7 @@ describe("volume lifecycle with data", () => {
       `findmnt -n -o TARGET /var/lib/glusterfs-bricks/${VOL}/s0b1; grep -c s0b1 /etc/fstab`,
     );
     expect(stillThere).toBe(`/var/lib/glusterfs-bricks/${VOL}/s0b1\n1\n`);
-    await expect(n.destroyBrick(ex[1]!, n.brickRef(brick(0, 1)))).rejects.toThrow(/still uses/);
+    await expect(n.destroyBrick(ex[1]!, brick(0, 1))).rejects.toThrow(/still uses/);
     await expect(n.removeDevice(ex[1]!, { cluster: CLUSTER, device: "/dev/vdb" })).rejects.toThrow(
       /still holds logical volumes/,
     );
@@ -471,11 +482,11 @@ describe("volume lifecycle with data", () => {
   test("expand to 2x3 (add-brick cut off halfway, then converged), rebalance, every checksum intact", async () => {
     await n.onNodes([0, 1, 2], (i) => n.createBrick(ex[i]!, brick(1, i)));
     const all = [...planned(0), ...planned(1)];
-    await cutAfter(500, (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, layout, bricks: all }));
-    await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: all });
-    expect((await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, layout, bricks: all })).changes).toEqual(
-      [],
-    );
+    await cutAfter(500, (x) => n.addBricks(x(0), { cluster: CLUSTER, name: VOL, durability, bricks: all }));
+    await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: all });
+    expect(
+      (await n.addBricks(ex[0]!, { cluster: CLUSTER, name: VOL, durability, bricks: all })).changes,
+    ).toEqual([]);
     const reb = await n.rebalance(ex[0]!, { cluster: CLUSTER, name: VOL });
     expect(reb.changes).toEqual(expect.arrayContaining([`volume rebalance ${VOL} completed`]));
     expect((await n.rebalance(ex[0]!, { cluster: CLUSTER, name: VOL })).changes).toEqual([]);
@@ -501,18 +512,14 @@ describe("volume lifecycle with data", () => {
   });
 
   test("an arbiter volume (replica 3 arbiter 1): the last brick of the set is the arbiter", async () => {
-    const arb = (i: number): n.BrickSpec => ({
-      ...brick(0, i),
-      volume: "arb",
-      role: i === 2 ? "arbiter" : "data",
-      sizeBytes: (i === 2 ? 320 : 512) * MiB,
-    });
+    const arb = (i: number): n.BrickSpec =>
+      brick(0, i, { volume: "arb", role: i === 2 ? "arbiter" : "data", size: (i === 2 ? 320 : 512) * MiB });
     const made = await n.onNodes([0, 1, 2], (i) => n.createBrick(ex[i]!, arb(i)));
     const bricks = made.map((b, i) => ({ host: t[i]!.storage, path: b.path }));
     const r = await n.createVolume(ex[0]!, {
       cluster: CLUSTER,
       name: "arb",
-      layout: { kind: "replicate", replica: 3, arbiter: true },
+      durability: { type: "replicate", replica: 3, arbiter: true },
       bricks,
     });
     expect(r.info).toMatchObject({ replicaCount: 3, arbiterCount: 1, status: "Started" });
@@ -531,11 +538,10 @@ describe("volume lifecycle with data", () => {
     ]);
     expect((await n.deleteVolume(ex[0]!, { cluster: CLUSTER, name: VOL })).changes).toEqual([]);
     await n.onNodes([0, 1, 2], async (i) => {
-      for (const set of [0, 1]) await n.destroyBrick(ex[i]!, n.brickRef(brick(set, i)));
+      for (const set of [0, 1]) await n.destroyBrick(ex[i]!, brick(set, i));
     });
     await n.onNodes([0, 1, 2], async (i) => {
-      for (const set of [0, 1])
-        expect((await n.destroyBrick(ex[i]!, n.brickRef(brick(set, i)))).changes).toEqual([]);
+      for (const set of [0, 1]) expect((await n.destroyBrick(ex[i]!, brick(set, i))).changes).toEqual([]);
     });
     await n.onNodes(ex, (e) => n.removeDevice(e, { cluster: CLUSTER, device: "/dev/vdb" }));
     expect((await n.peerDetach(ex[0]!, t[2]!.storage)).changes).toEqual([`peer detach ${t[2]!.storage}`]);

@@ -3,6 +3,7 @@
 // changes, that a re-run converges), on an in-memory model of volume groups, LVs, mounts, fstab
 // and Gluster volumes. Faults cut an operation at its Nth mutating step. It proves the
 // handlers' logic; the lab proves the scripts.
+import { type Durability, setSizeOf } from "../../provider/core/durability";
 import { RemoteError } from "../../provider/core/errors";
 import type { RemoteExecutor } from "../../provider/core/exec";
 import {
@@ -201,8 +202,8 @@ export class FakeCluster {
     return this.step("brick.create", n.manage, `${ref.vg}/${ref.lv}`, () => {
       const g = this.vgOf(n, ref.vg);
       const tags = parseTags(brickTags(spec.volume, spec.set, spec.index, spec.role, spec.owner).join(","));
-      const poolSize = spec.poolSizeBytes ?? spec.sizeBytes;
-      const meta = spec.poolMetadataBytes ?? real.defaultPoolMetadataBytes(poolSize);
+      const poolSize = spec.poolSize;
+      const meta = spec.metadataSize;
       const pool = this.lv(n, ref.vg, ref.pool);
       if (!pool) {
         if (g.freeBytes < poolSize + meta) throw new Error(`insufficient free space in ${ref.vg}`);
@@ -227,7 +228,7 @@ export class FakeCluster {
           name: ref.lv,
           kind: "thin",
           pool: ref.pool,
-          sizeBytes: spec.sizeBytes,
+          sizeBytes: spec.size,
           metadataBytes: 0,
           tags,
         });
@@ -341,12 +342,7 @@ export class FakeCluster {
           const user = [...this.volumes.values()].find((x) => x.bricks.includes(s));
           if (user) throw new Error(`${s} is already part of volume ${user.name}`);
         }
-        const setSize =
-          spec.layout.kind === "distribute"
-            ? 1
-            : spec.layout.kind === "replicate"
-              ? spec.layout.replica
-              : spec.layout.data + spec.layout.redundancy;
+        const setSize = setSizeOf(spec.durability);
         v = {
           name: spec.name,
           id: `id-${++this.ids}`,
@@ -372,7 +368,7 @@ export class FakeCluster {
 
   addBricks = async (
     exec: RemoteExecutor,
-    spec: node.VolumeRef & { layout: node.VolumeLayout; bricks: readonly node.PlannedBrick[] },
+    spec: node.VolumeRef & { durability: Durability; bricks: readonly node.PlannedBrick[] },
   ): Promise<{ changes: string[] }> => {
     real.buildAddBricks(spec);
     return this.step("volume.add-bricks", exec.host, spec.name, () => {

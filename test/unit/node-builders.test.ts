@@ -4,18 +4,25 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createWords } from "../../provider/core/durability";
 import { ValidationError } from "../../provider/core/errors";
+import { type BrickPlacement, planBrick } from "../../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../../provider/core/defaults";
+import { METADATA_MAX } from "../../provider/core/sizing";
 import * as n from "../../provider/node";
 
-const brick: n.BrickSpec = {
+/** The core's one brick record (names, mount, sizes planned once), as the builders get it. */
+const placement: BrickPlacement = {
   cluster: "lab",
-  device: "/dev/vdb",
   volume: "data",
+  brickRoot: DEFAULT_BRICK_ROOT,
+  device: "/dev/vdb",
   set: 1,
   index: 2,
   role: "data",
-  sizeBytes: 2 ** 30,
+  size: 2 ** 30,
 };
+const brick: n.BrickSpec = planBrick(placement);
 const replica3 = [1, 2, 3].map((i) => ({
   host: `gluster-${i}`,
   path: `/var/lib/glusterfs-bricks/data/s0b${i - 1}/brick`,
@@ -36,11 +43,14 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
   "device.remove": () => n.buildRemoveDevice({ cluster: "lab", device: "/dev/vdb" }),
   "brick.create": () => n.buildCreateBrick(brick),
   "brick.create.arbiter-gid": () =>
-    n.buildCreateBrick({ ...brick, role: "arbiter", gid: 2000, brickRoot: "/srv/bricks" }),
+    n.buildCreateBrick({
+      ...planBrick({ ...placement, role: "arbiter", brickRoot: "/srv/bricks" }),
+      gid: 2000,
+    }),
   "brick.create.raid": () =>
     n.buildCreateBrick({ ...brick, xfs: { suKiB: 128, sw: 10 }, chunkKiB: 1280, mode: 0o770 }),
-  "brick.grow": () => n.buildGrowBrick(n.brickRef(brick), { sizeBytes: 2 * 2 ** 30 }),
-  "brick.destroy": () => n.buildDestroyBrick(n.brickRef(brick)),
+  "brick.grow": () => n.buildGrowBrick(brick, { sizeBytes: 2 * 2 ** 30 }),
+  "brick.destroy": () => n.buildDestroyBrick(brick),
   "node.glusterd-check": () => n.buildGlusterdCheck(),
   "peer.probe": () => n.buildPeerProbe("gluster-2"),
   "peer.detach": () => n.buildPeerDetach("gluster-2"),
@@ -49,7 +59,7 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       options: { "performance.cache-size": "64MB" },
     }),
@@ -57,14 +67,14 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3, arbiter: true },
+      durability: { type: "replicate", replica: 3, arbiter: true },
       bricks: replica3,
     }),
   "volume.create.disperse": () =>
     n.buildCreateVolume({
       cluster: "lab",
       name: "ec",
-      layout: { kind: "disperse", data: 4, redundancy: 2 },
+      durability: { type: "disperse", data: 4, redundancy: 2 },
       bricks: [1, 2, 3, 4, 5, 6].map((i) => ({ host: `gluster-${i}`, path: "/b/ec/s0/brick" })),
     }),
   "volume.set": () =>
@@ -75,7 +85,7 @@ const builders: Record<string, () => { text: string; readOnly: boolean; step: st
     n.buildAddBricks({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
     }),
   "volume.rebalance": () => n.buildRebalance({ cluster: "lab", name: "data" }),
@@ -120,13 +130,13 @@ describe("builders", () => {
   test("brick settings: thin pool + LV, XFS inode options, mount options, fstab line", () => {
     const t = n.buildCreateBrick(brick).text;
     expect(t).toContain(
-      '--zero n --chunksize 256K --poolmetadatasize 6291456b --size 1073741824b --thin "$vg/$pool" --virtualsize 1073741824b',
+      '--zero n --chunksize 256K --poolmetadatasize 8388608b --size 1073741824b --thin "$vg/$pool" --virtualsize 1073741824b',
     );
     expect(t).toContain('mkfs.xfs -f -q -i size=512 -n size=8192 "$dev"');
     expect(t).toContain(
       "'/dev/gfs_lab_vdb/brick_data_s1b2 /var/lib/glusterfs-bricks/data/s1b2 xfs rw,inode64,noatime,nouuid 1 2'",
     );
-    expect(n.buildCreateBrick({ ...brick, role: "arbiter" }).text).toContain("-i maxpct=100");
+    expect(n.buildCreateBrick(planBrick({ ...placement, role: "arbiter" })).text).toContain("-i maxpct=100");
     expect(n.buildCreateBrick({ ...brick, gid: 2000 }).text).toContain("want_gid=2000; want_mode=2775");
     expect(n.buildPrepareDevice({ cluster: "lab", device: "/dev/vdb" }).text).toContain(
       "--metadatasize=128M --dataalignment=256K",
@@ -135,35 +145,40 @@ describe("builders", () => {
       n.buildPrepareDevice({ cluster: "lab", device: "/dev/vdb", raid: { stripeUnitKiB: 256, dataDisks: 6 } })
         .text,
     ).toContain("--dataalignment=1536K");
-    expect(n.defaultPoolMetadataBytes(10 * 2 ** 40)).toBe(16180 * 2 ** 20);
+    // Thin-pool metadata: one rule (core sizing), planned into the record, passed to lvcreate as is.
+    const big = planBrick({ ...placement, size: 10 * 2 ** 40 });
+    expect(big.metadataSize).toBe(METADATA_MAX);
+    expect(n.buildCreateBrick(big).text).toContain(`--poolmetadatasize ${METADATA_MAX}b`);
+    expect(n.buildCreateBrick({ ...brick, metadataSize: 12 * 2 ** 20 }).text).toContain(
+      "--poolmetadatasize 12582912b",
+    );
   });
 
   test("layouts", () => {
-    expect(n.layoutWords({ kind: "replicate", replica: 3 })).toEqual(["replica", "3"]);
-    expect(n.layoutWords({ kind: "replicate", replica: 3, arbiter: true })).toEqual([
+    expect(createWords({ type: "replicate", replica: 3, arbiter: false })).toEqual(["replica", "3"]);
+    expect(createWords({ type: "replicate", replica: 3, arbiter: true })).toEqual([
       "replica",
       "3",
       "arbiter",
       "1",
     ]);
-    expect(n.layoutWords({ kind: "disperse", data: 4, redundancy: 2 })).toEqual([
+    expect(createWords({ type: "disperse", data: 4, redundancy: 2 })).toEqual([
       "disperse",
       "6",
       "redundancy",
       "2",
     ]);
-    expect(() => n.layoutWords({ kind: "disperse", data: 2, redundancy: 2 })).toThrow(ValidationError);
-    expect(() => n.brickSpecs(replica3.slice(0, 2), { kind: "replicate", replica: 3 })).toThrow(
-      /multiple of the set size 3/,
+    // The builders check the durability again by its type's rule (a disperse 2+2 or a replica 4
+    // never reaches gluster, whoever built the spec).
+    const r3 = { type: "replicate", replica: 3, arbiter: false } as const;
+    expect(() => n.brickSpecs(replica3, { type: "disperse", data: 2, redundancy: 2 })).toThrow(
+      ValidationError,
     );
+    expect(() => n.brickSpecs(replica3, { type: "replicate", replica: 4, arbiter: false })).toThrow(/2 or 3/);
+    expect(() => n.brickSpecs(replica3.slice(0, 2), r3)).toThrow(/multiple of the set size 3/);
+    expect(() => n.brickSpecs([replica3[0]!, replica3[0]!, replica3[1]!], r3)).toThrow(ValidationError);
     expect(() =>
-      n.brickSpecs([replica3[0]!, replica3[0]!, replica3[1]!], { kind: "replicate", replica: 3 }),
-    ).toThrow(ValidationError);
-    expect(() =>
-      n.brickSpecs([replica3[0]!, { ...replica3[1]!, host: "gluster-1" }, replica3[2]!], {
-        kind: "replicate",
-        replica: 3,
-      }),
+      n.brickSpecs([replica3[0]!, { ...replica3[1]!, host: "gluster-1" }, replica3[2]!], r3),
     ).toThrow(/different hosts/);
   });
 });
@@ -186,23 +201,28 @@ const EVIL = [
 
 describe("injection", () => {
   test.each(EVIL)("hostile name %j is refused everywhere before a script exists", (v) => {
+    // Refused when the record is planned, and again by the builder if a record was built by hand.
+    expect(() => planBrick({ ...placement, volume: v })).toThrow(ValidationError);
+    expect(() => planBrick({ ...placement, cluster: v })).toThrow(ValidationError);
     expect(() => n.buildCreateBrick({ ...brick, volume: v })).toThrow(ValidationError);
-    expect(() => n.buildCreateBrick({ ...brick, cluster: v })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, vg: v })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, lv: v })).toThrow(ValidationError);
     if (v !== "--x") {
       // "--x" is a valid path segment: paths are never the first word of a command
-      expect(() => n.buildCreateBrick({ ...brick, brickRoot: `/srv/${v}` })).toThrow(ValidationError);
+      expect(() => planBrick({ ...placement, brickRoot: `/srv/${v}` })).toThrow(ValidationError);
+      expect(() => n.buildCreateBrick({ ...brick, mount: `/srv/${v}` })).toThrow(ValidationError);
       expect(() => n.buildPrepareDevice({ cluster: "lab", device: `/dev/${v}` })).toThrow(ValidationError);
     }
     expect(() => n.buildPeerProbe(v)).toThrow(ValidationError);
     expect(() =>
-      n.buildCreateVolume({ cluster: "lab", name: v, layout: { kind: "distribute" }, bricks: replica3 }),
+      n.buildCreateVolume({ cluster: "lab", name: v, durability: { type: "distribute" }, bricks: replica3 }),
     ).toThrow(ValidationError);
     if (v !== "--x")
       expect(() =>
         n.buildCreateVolume({
           cluster: "lab",
           name: "d",
-          layout: { kind: "distribute" },
+          durability: { type: "distribute" },
           bricks: [{ host: "h", path: `/b/${v}` }],
         }),
       ).toThrow(ValidationError);
@@ -213,8 +233,8 @@ describe("injection", () => {
   });
 
   test("non-numeric sizes and ids are refused", () => {
-    expect(() => n.buildCreateBrick({ ...brick, sizeBytes: NaN })).toThrow(ValidationError);
-    expect(() => n.buildCreateBrick({ ...brick, sizeBytes: 1.5 })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, size: NaN })).toThrow(ValidationError);
+    expect(() => n.buildCreateBrick({ ...brick, metadataSize: 1.5 })).toThrow(ValidationError);
     expect(() => n.buildCreateBrick({ ...brick, set: -1 })).toThrow(ValidationError);
     expect(() => n.buildCreateBrick({ ...brick, gid: "0; id" as unknown as number })).toThrow(
       ValidationError,
@@ -246,7 +266,7 @@ esac
     const s = n.buildCreateVolume({
       cluster: "lab",
       name: "data",
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       options,
     });
@@ -405,7 +425,7 @@ export -f gluster
     const ref = { cluster: "lab", name: "smoke", owner: "p/s/mine" };
     const create = n.buildCreateVolume({
       ...ref,
-      layout: { kind: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       bricks: replica3,
       rebalanced: 3,
     });

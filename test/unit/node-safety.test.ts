@@ -7,17 +7,22 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RemoteError } from "../../provider/core/errors";
 import { brickTags } from "../../provider/core/names";
+import { type BrickPlacement, planBrick } from "../../provider/core/brick";
+import { DEFAULT_BRICK_ROOT } from "../../provider/core/defaults";
 import * as n from "../../provider/node";
 
-const brick: n.BrickSpec = {
+/** The core's one brick record (names, mount, sizes planned once), as the builders get it. */
+const placement: BrickPlacement = {
   cluster: "lab",
-  device: "/dev/vdb",
   volume: "data",
+  brickRoot: DEFAULT_BRICK_ROOT,
+  device: "/dev/vdb",
   set: 1,
   index: 2,
   role: "data",
-  sizeBytes: 2 ** 30,
+  size: 2 ** 30,
 };
+const brick: n.BrickSpec = planBrick(placement);
 
 /** The shared helpers of a built script (prelude, node lock, helpers: everything before `firstLine`). */
 function helpers(text: string, firstLine: RegExp): string {
@@ -126,7 +131,7 @@ describe("the node lock", () => {
       .build();
 
   test("mutating steps take it, read-only steps do not; waiting for it does not eat the step's own time", () => {
-    const mutating = n.buildDestroyBrick(n.brickRef(brick));
+    const mutating = n.buildDestroyBrick(brick);
     expect(mutating.text).toMatch(/^node_lock_wait=600$/m);
     expect(mutating.text).toMatch(/^node_lock "\$node_lock_wait"$/m);
     expect(mutating.timeoutMs).toBe(300_000 + 600_000);
@@ -146,10 +151,7 @@ describe("the node lock", () => {
     );
 
     const waiter = await runScript(
-      retarget(
-        n.buildDestroyBrick(n.brickRef(brick)).text.replace(/^node_lock_wait=600$/m, "node_lock_wait=1"),
-        dir,
-      ),
+      retarget(n.buildDestroyBrick(brick).text.replace(/^node_lock_wait=600$/m, "node_lock_wait=1"), dir),
     );
     expect(waiter.code).toBe(1);
     expect(waiter.stdout).toContain("@@cause node-locked");
@@ -212,7 +214,7 @@ const GLUSTER = {
 const SYSTEMCTL = { active: "exit 0", inactive: "echo inactive; exit 3" };
 
 describe("brick checks fail closed when Gluster cannot answer", () => {
-  const ref = n.brickRef({ ...brick, brickRoot: "/srv/bricks" });
+  const ref = planBrick({ ...placement, brickRoot: "/srv/bricks" });
   const dir = `${ref.mount}/brick`;
   // The VG is there and holds none of the brick's LVs.
   const quietLvm = {
@@ -334,8 +336,8 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     // The script is built for a valid brick root and run with that root moved into a temporary
     // folder (the model refuses brick roots under /tmp, rightly, for real nodes).
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "bricks-"));
-    const spec = { ...brick, brickRoot: "/srv/bricks" };
-    const built = n.brickRef(spec);
+    const spec = planBrick({ ...placement, brickRoot: "/srv/bricks" });
+    const built = spec;
     const r = { ...built, mount: built.mount.replace("/srv/bricks", root) };
     const createScript = n.buildCreateBrick(spec).text.replaceAll("/srv/bricks", root);
     fs.mkdirSync(`${r.mount}/brick`, { recursive: true });
@@ -370,8 +372,8 @@ describe("brick create never formats on a guess", () => {
   test("an LV whose tags cannot be read is not taken for one cut off before mkfs: no mkfs, the cause named", async () => {
     // The LV exists and holds a filesystem (it is ours, tagged, just not mounted, e.g. after a
     // reboot); 'lvs -o lv_tags' fails this once (a lock timeout, a metadata read error).
-    const spec = { ...brick, brickRoot: "/srv/bricks" };
-    const ref = n.brickRef(spec);
+    const spec = planBrick({ ...placement, brickRoot: "/srv/bricks" });
+    const ref = spec;
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const failing = `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`;
     const tools = (unreadable: string) => ({

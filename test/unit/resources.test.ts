@@ -149,7 +149,7 @@ describe("volume plan helpers", () => {
   test("bricks get stable ids and paths from set and index", () => {
     const bricks = bricksOf(v, {
       cluster: "lab",
-      durability: { type: "replicate", replica: 3 },
+      durability: { type: "replicate", replica: 3, arbiter: false },
       devices: [],
       sets: [{ bricks: threeBricks.map(({ id: _i, set: _s, index: _x, path: _p, ...b }) => b as never) }],
     });

@@ -105,7 +105,7 @@ describe("Gluster options (finding 5)", () => {
       n.buildCreateVolume({
         cluster: "lab",
         name: "data",
-        layout: { kind: "distribute" },
+        durability: { type: "distribute" },
         bricks: [{ host: "gfs-1", path: "/var/lib/glusterfs-bricks/data/s0b0/brick" }],
         options,
       });

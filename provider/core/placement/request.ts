@@ -1,27 +1,17 @@
-// Filling in and validating a volume request. Defaults follow Heketi's documented limits where
-// they were sound (1 GiB, 4 TiB, 32 bricks, 64 KiB average file) and fix its unsafe ones
-// (zone checking is strict, arbiter needs replica 3, disperse must satisfy 2R < D+R).
+// Filling in and validating a volume request. The defaults are provider/core/defaults.ts; each
+// durability type validates itself (provider/core/durability).
+import { DEFAULTS, EXPAND_MODES, ZONE_CHECKING_MODES } from "../defaults";
+import { type DurabilityInput, resolveDurability, setSizeOf } from "../durability";
 import { ValidationError } from "../errors";
-import { GiB, KiB, TiB, parseSize, formatSize } from "../units";
+import { KiB, parseSize, formatSize } from "../units";
 import { EXTENT, XFS_MIN_SIZE } from "../sizing";
-import type { Durability, ExpandMode, TagRule, VolumeRequest, ZoneChecking } from "./types";
+import type { TagRule, VolumeRequest } from "./types";
 
-export const DEFAULTS = {
-  replica: 3,
-  disperseData: 4,
-  disperseRedundancy: 2,
-  zoneChecking: "strict" as ZoneChecking,
-  snapshotFactor: 1,
-  averageFileSize: 64 * KiB,
-  minBrickSize: 1 * GiB,
-  maxBrickSize: 4 * TiB,
-  maxBricks: 32,
-  expandMode: "add-sets" as ExpandMode,
-};
+export { DEFAULTS, setSizeOf };
 
 export interface VolumeRequestInput {
   size: number | string;
-  durability?: Partial<Durability>;
+  durability?: DurabilityInput;
   zoneChecking?: string;
   snapshotFactor?: number;
   averageFileSize?: number | string;
@@ -64,81 +54,12 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
   return value;
 }
 
-function resolveDurability(input: Partial<Durability> | undefined): Durability {
-  const type = oneOf(
-    input?.type,
-    ["replicate", "disperse", "distribute"] as const,
-    "replicate",
-    "durability.type",
-  );
-  const has = (k: keyof Durability) => input?.[k] !== undefined;
-  const forbid = (keys: Array<keyof Durability>) => {
-    for (const k of keys) {
-      if (has(k))
-        throw new ValidationError(
-          `durability.${k}`,
-          input?.[k],
-          `nothing: ${k} does not apply to ${type} volumes`,
-        );
-    }
-  };
-  if (type === "distribute") {
-    forbid(["replica", "arbiter", "data", "redundancy"]);
-    return { type };
-  }
-  if (type === "replicate") {
-    forbid(["data", "redundancy"]);
-    const replica = input?.replica ?? DEFAULTS.replica;
-    if (replica !== 2 && replica !== 3) throw new ValidationError("durability.replica", replica, "2 or 3");
-    const arbiter = input?.arbiter ?? false;
-    if (typeof arbiter !== "boolean")
-      throw new ValidationError("durability.arbiter", arbiter, "true or false");
-    if (arbiter && replica !== 3) {
-      throw new ValidationError(
-        "durability.arbiter",
-        arbiter,
-        "an arbiter only with replica 3 (two data bricks and one arbiter)",
-      );
-    }
-    return { type, replica, arbiter };
-  }
-  forbid(["replica", "arbiter"]);
-  const data = integer(input?.data ?? DEFAULTS.disperseData, "durability.data", 2, 30);
-  const redundancy = integer(
-    input?.redundancy ?? DEFAULTS.disperseRedundancy,
-    "durability.redundancy",
-    1,
-    30,
-  );
-  if (2 * redundancy >= data + redundancy) {
-    throw new ValidationError(
-      "durability.redundancy",
-      redundancy,
-      `a redundancy R with 2R < D+R, i.e. fewer than ${data} for ${data} data bricks`,
-      `disperse ${data}+${redundancy}`,
-    );
-  }
-  return { type, data, redundancy };
-}
-
-/** Bricks in one set of this durability. */
-export function setSizeOf(d: Durability): number {
-  if (d.type === "distribute") return 1;
-  if (d.type === "replicate") return d.replica ?? DEFAULTS.replica;
-  return (d.data ?? DEFAULTS.disperseData) + (d.redundancy ?? DEFAULTS.disperseRedundancy);
-}
-
 /** Fills documented defaults into a partial request and validates it; throws ValidationError. */
 export function resolveVolumeRequest(input: VolumeRequestInput): VolumeRequest {
   const size = parseSize(input.size, "size");
   if (size <= 0) throw new ValidationError("size", input.size, "a size greater than zero");
   const durability = resolveDurability(input.durability);
-  const zoneChecking = oneOf(
-    input.zoneChecking,
-    ["strict", "prefer", "none"] as const,
-    DEFAULTS.zoneChecking,
-    "zoneChecking",
-  );
+  const zoneChecking = oneOf(input.zoneChecking, ZONE_CHECKING_MODES, DEFAULTS.zoneChecking, "zoneChecking");
   const snapshotFactor = input.snapshotFactor ?? DEFAULTS.snapshotFactor;
   if (
     typeof snapshotFactor !== "number" ||
@@ -185,12 +106,7 @@ export function resolveVolumeRequest(input: VolumeRequestInput): VolumeRequest {
   }
   const setSize = setSizeOf(durability);
   const maxBricks = integer(input.maxBricks ?? DEFAULTS.maxBricks, "maxBricks", setSize, 100000);
-  const expandMode = oneOf(
-    input.expandMode,
-    ["add-sets", "grow"] as const,
-    DEFAULTS.expandMode,
-    "expandMode",
-  );
+  const expandMode = oneOf(input.expandMode, EXPAND_MODES, DEFAULTS.expandMode, "expandMode");
   if (input.cluster !== undefined && (typeof input.cluster !== "string" || input.cluster === "")) {
     throw new ValidationError("cluster", input.cluster, "a cluster id from the topology");
   }

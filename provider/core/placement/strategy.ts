@@ -1,17 +1,16 @@
-// Picks the strategy for a validated durability.
-import { arbiter } from "./arbiter";
-import { disperse } from "./disperse";
-import { distribute } from "./distribute";
-import { replicate } from "./replicate";
-import type { Durability, Strategy } from "./types";
+// The planner's view of a durability, read from its kind in provider/core/durability.
+import { durabilityKind, type Durability } from "../durability";
+import type { Strategy } from "./types";
 
 export function strategyFor(d: Durability): Strategy {
-  switch (d.type) {
-    case "distribute":
-      return distribute();
-    case "disperse":
-      return disperse(d.data ?? 4, d.redundancy ?? 2);
-    case "replicate":
-      return d.arbiter ? arbiter() : replicate(d.replica ?? 3);
-  }
+  const kind = durabilityKind(d);
+  return {
+    durability: d,
+    label: kind.label(d),
+    roles: kind.roles(d),
+    order: kind.order(d),
+    dataMultiplier: kind.dataMultiplier(d),
+    recommendations: kind.recommendations(d),
+    warnings: kind.warnings(d),
+  };
 }

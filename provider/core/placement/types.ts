@@ -1,19 +1,12 @@
 // The planner's request and result shapes. PlannedVolume is exactly the JSON `plan` prints, and
 // what `--existing` reads back, so it has a zod schema as well as a type.
 import { z } from "zod";
+import type { ExpandMode, ZoneChecking } from "../defaults";
+import { type Durability, plannedDurabilitySchema } from "../durability";
 import { ValidationError } from "../errors";
+import type { BrickRole } from "../names";
 
-export type ZoneChecking = "strict" | "prefer" | "none";
-export type ExpandMode = "add-sets" | "grow";
-export type BrickRole = "data" | "arbiter";
-
-export interface Durability {
-  type: "replicate" | "disperse" | "distribute";
-  replica?: number;
-  arbiter?: boolean;
-  data?: number;
-  redundancy?: number;
-}
+export type { BrickRole, Durability, ExpandMode, ZoneChecking };
 
 export interface TagRule {
   key: string;
@@ -48,17 +41,9 @@ const brickSchema = z.object({
   role: z.enum(["data", "arbiter"]),
 });
 
-const durabilitySchema = z.object({
-  type: z.enum(["replicate", "disperse", "distribute"]),
-  replica: z.number().int().optional(),
-  arbiter: z.boolean().optional(),
-  data: z.number().int().optional(),
-  redundancy: z.number().int().optional(),
-});
-
 const plannedVolumeSchema = z.object({
   cluster: z.string(),
-  durability: durabilitySchema,
+  durability: plannedDurabilitySchema,
   size: z.number().int().nonnegative().optional(),
   capacity: z.number().int().nonnegative().optional(),
   sets: z.array(z.object({ bricks: z.array(brickSchema).min(1) })),

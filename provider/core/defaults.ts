@@ -1,0 +1,34 @@
+// Every default of the model, in one place: the resource schemas (model.ts), the planner's request
+// (placement/request.ts), the node builders and the SDK read them from here. Heketi's documented
+// limits are kept where they were sound (1 GiB, 4 TiB, 32 bricks, 64 KiB average file); its unsafe
+// ones are fixed (zone checking is strict).
+import { DEFAULT_DURABILITY_TYPE, DISPERSE_DEFAULTS, REPLICATE_DEFAULTS } from "./durability";
+import { GiB, KiB, TiB } from "./units";
+
+export const ZONE_CHECKING_MODES = ["strict", "prefer", "none"] as const;
+export type ZoneChecking = (typeof ZONE_CHECKING_MODES)[number];
+export const EXPAND_MODES = ["add-sets", "grow"] as const;
+export type ExpandMode = (typeof EXPAND_MODES)[number];
+
+/** Where brick filesystems are mounted: <brickRoot>/<volume>/s<set>b<index>. */
+export const DEFAULT_BRICK_ROOT = "/var/lib/glusterfs-bricks";
+
+export const DEFAULTS = {
+  durabilityType: DEFAULT_DURABILITY_TYPE,
+  replica: REPLICATE_DEFAULTS.replica,
+  disperseData: DISPERSE_DEFAULTS.data,
+  disperseRedundancy: DISPERSE_DEFAULTS.redundancy,
+  zoneChecking: "strict" as ZoneChecking,
+  expandMode: "add-sets" as ExpandMode,
+  brickRoot: DEFAULT_BRICK_ROOT,
+  /** A node's failure domain when none is given (Heketi's topology.json starts zones at 1). */
+  zone: 1,
+  snapshotFactor: 1,
+  averageFileSize: 64 * KiB,
+  minBrickSize: 1 * GiB,
+  maxBrickSize: 4 * TiB,
+  maxBricks: 32,
+} as const;
+
+/** The durability a Volume gets when it names none (what the SDK writes into the inputs). */
+export const DEFAULT_DURABILITY_INPUT = { type: DEFAULT_DURABILITY_TYPE, replica: DEFAULTS.replica } as const;
