@@ -92,14 +92,13 @@ export class GlusterCluster extends pulumi.dynamic.Resource {
     });
   }
 
-  /** @internal A node or device joins; refused once a volume has taken the members (it would miss it). */
-  public admit(what: string, add: () => void): void {
+  /** @internal Refuses a node or device once a volume has taken the members (it would miss it). */
+  public admit(what: string): void {
     if (this.takenBy !== undefined && programHasDeclared())
       throw new Error(
         `${what} was declared after volume ${this.takenBy} took the nodes and devices of its cluster ` +
           `(the program had finished declaring resources): it would be missing from that volume's topology. ` +
           `Declare it with the rest of the program, not in an apply on the volume's own outputs.`,
       );
-    add();
   }
 }

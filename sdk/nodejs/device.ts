@@ -31,6 +31,7 @@ export class Device extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeviceArgs, opts: pulumi.CustomResourceOptions = {}) {
     const node = args.node;
+    node.cluster.admit(`device ${name}`);
     const credentials = credentialsFor([{ manageAddress: node.given.manageAddress, access: node.access }]);
     const given = { path: args.path, tags: args.tags ?? {} };
     super(
@@ -57,6 +58,6 @@ export class Device extends pulumi.dynamic.Resource {
     );
     this.node = node;
     this.given = given;
-    node.cluster.admit(`device ${name}`, () => node.devices.push(this));
+    node.devices.push(this);
   }
 }

@@ -48,6 +48,7 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
 
   constructor(name: string, args: NodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
+    cluster.admit(`node ${name}`);
     const earlier = [...cluster.nodes];
     const access = nodeAccess(cluster.policy.connection, args.connection, args.manageAddress);
     // The node dials itself and, to join the pool, a node declared before it: it carries the
@@ -87,7 +88,7 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
     this.given = given;
     this.connection = access.full;
     this.access = access;
-    cluster.admit(`node ${name}`, () => cluster.nodes.push(this));
+    cluster.nodes.push(this);
   }
 }
 

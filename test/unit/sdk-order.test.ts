@@ -5,6 +5,7 @@
 // as under the Pulumi CLI (the event loop drains, `beforeExit`), not by the test.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 
 interface Registered {
   type: string;
@@ -81,4 +82,37 @@ test("a node's address from another resource's output reaches the node, its devi
   expect(named("n2").inputs.members).toEqual([
     { manageAddress: "10.0.0.1", storageAddress: "10.0.0.1", connection: { host: "10.0.0.1" } },
   ]);
+});
+
+describe("a node declared after the volumes took their topology", () => {
+  test("fails the program naming it, instead of being left out silently", async () => {
+    const names: string[] = [];
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          names.push(args.name);
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: () => ({}),
+      },
+      "project",
+      "stack",
+      false,
+    );
+    const sdk = await import("../../sdk/nodejs");
+    const cluster = new sdk.GlusterCluster("late", {});
+    const n1 = new sdk.Node("late-1", { cluster, manageAddress: "10.0.9.1" });
+    new sdk.Device("late-1-vdb", { node: n1, path: "/dev/vdb" });
+    const volume = new sdk.Volume("late-v", { cluster, size: "1GiB" });
+    sdk.programDeclared();
+    await new Promise<void>((resolve) => volume.urn.apply(() => resolve()));
+    expect(() => new sdk.Node("late-2", { cluster, manageAddress: "10.0.9.2" })).toThrow(
+      /node late-2 was declared after volume late-v took the nodes and devices of its cluster/,
+    );
+    expect(() => new sdk.Device("late-1-vdc", { node: n1, path: "/dev/vdc" })).toThrow(
+      /device late-1-vdc was declared after volume late-v/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(names.sort()).toEqual(["late", "late-1", "late-1-vdb", "late-v"]);
+  }, 60_000);
 });
