@@ -1,28 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConnectionArgs, type NodeAccess } from "./connection";
+import { type ConnectionArgs, type NodeAccess } from "./connection";
+import { programHasDeclared, whenProgramDeclared } from "./declared";
 import { clusterProvider } from "./providers";
 
-/** What a volume needs to know of a node of its cluster (implemented by Node). */
+/** What a volume needs to know of a node of its cluster, as the program gave it (implemented by Node). */
 export interface ClusterMember extends pulumi.Resource {
-  readonly manageAddress: string;
-  readonly storageAddress: string;
-  readonly zone: number;
-  readonly tags: Record<string, string>;
-  readonly connection: pulumi.Output<ConnectionArgs>;
+  readonly given: {
+    manageAddress: pulumi.Input<string>;
+    storageAddress: pulumi.Input<string>;
+    zone: pulumi.Input<number>;
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  };
   /** The connection split into plain fields and secrets (see NodeAccess). */
   readonly access: NodeAccess;
   readonly devices: MemberDevice[];
 }
 
-/** What a volume needs to know of a device (implemented by Device). */
+/** What a volume needs to know of a device, as the program gave it (implemented by Device). */
 export interface MemberDevice extends pulumi.Resource {
-  readonly path: string;
-  readonly tags: Record<string, string>;
+  readonly given: { path: pulumi.Input<string>; tags: pulumi.Input<Record<string, pulumi.Input<string>>> };
 }
 
 export interface GlusterClusterArgs {
   /** Name of the cluster; tags every volume group and brick the provider makes. Default: the resource name. */
-  clusterId?: string;
+  clusterId?: pulumi.Input<string>;
   /** Failure-domain rule for volumes: `strict` (default), `prefer` or `none`. */
   zoneChecking?: pulumi.Input<"strict" | "prefer" | "none">;
   /** Directory under which brick filesystems are mounted. Default `/var/lib/glusterfs-bricks`. */
@@ -41,7 +42,9 @@ export interface GlusterClusterArgs {
 
 /**
  * A trusted storage pool and the policy its volumes follow. Nodes join it with `new Node(...)`,
- * their disks with `new Device(...)`, and volumes name it with `new Volume(..., { cluster })`.
+ * their disks with `new Device(...)`, and volumes name it with `new Volume(..., { cluster })`,
+ * in any order: a volume takes the cluster's nodes and devices once the program has declared
+ * them all (see declared.ts).
  */
 export class GlusterCluster extends pulumi.dynamic.Resource {
   public readonly clusterId!: pulumi.Output<string>;
@@ -49,32 +52,53 @@ export class GlusterCluster extends pulumi.dynamic.Resource {
   public readonly brickRoot!: pulumi.Output<string>;
   public readonly expandMode!: pulumi.Output<string>;
 
-  /** The cluster's id as a plain string, known while the program runs. */
-  public readonly name: string;
-  /** The policy as given, for the volumes of this cluster. */
+  /** @internal The cluster's id as given, for its nodes, devices and volumes. */
+  public readonly idInput: pulumi.Input<string>;
+  /** @internal The policy as given, for the volumes of this cluster. */
   public readonly policy: GlusterClusterArgs;
-  /** Nodes in declaration order; the first one forms the pool. */
+  /** @internal Nodes in declaration order; the first one forms the pool. */
   public readonly nodes: ClusterMember[] = [];
+  /** @internal The volume that first took the member list, once one did. */
+  private takenBy: string | undefined;
 
   constructor(name: string, args: GlusterClusterArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const clusterId = args.clusterId ?? name;
+    // Defaults (zone checking, brick root, expand mode, limits) are the provider's: check fills them in.
     super(
       clusterProvider,
       name,
       {
         clusterId,
-        zoneChecking: args.zoneChecking ?? "strict",
-        brickRoot: args.brickRoot ?? "/var/lib/glusterfs-bricks",
+        zoneChecking: args.zoneChecking,
+        brickRoot: args.brickRoot,
         minBrickSize: args.minBrickSize,
         maxBrickSize: args.maxBrickSize,
         maxBricksPerVolume: args.maxBricksPerVolume,
-        expandMode: args.expandMode ?? "add-sets",
+        expandMode: args.expandMode,
       },
       opts,
       "glusterfs",
       "GlusterCluster",
     );
-    this.name = clusterId;
+    this.idInput = clusterId;
     this.policy = args;
+  }
+
+  /** @internal Every node (and through them every device) of the cluster, once the program declared them all. */
+  public members(volume: string): Promise<ClusterMember[]> {
+    return whenProgramDeclared().then(() => {
+      this.takenBy ??= volume;
+      return [...this.nodes];
+    });
+  }
+
+  /** @internal Refuses a node or device once a volume has taken the members (it would miss it). */
+  public admit(what: string): void {
+    if (this.takenBy !== undefined && programHasDeclared())
+      throw new Error(
+        `${what} was declared after volume ${this.takenBy} took the nodes and devices of its cluster ` +
+          `(the program had finished declaring resources): it would be missing from that volume's topology. ` +
+          `Declare it with the rest of the program, not in an apply on the volume's own outputs.`,
+      );
   }
 }

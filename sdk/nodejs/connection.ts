@@ -119,7 +119,7 @@ function splitResolved(c: Record<string, unknown>): {
 export function nodeAccess(
   base: pulumi.Input<ConnectionArgs> | undefined,
   override: pulumi.Input<ConnectionArgs> | undefined,
-  manageAddress: string,
+  manageAddress: pulumi.Input<string>,
 ): NodeAccess {
   const b = base ?? {};
   const o = override ?? {};
@@ -127,8 +127,8 @@ export function nodeAccess(
     // A whole connection given as an Output or promise: split it once resolved. The plain part
     // then keeps whatever secrecy the program gave the whole.
     const merged = pulumi
-      .all([b, o])
-      .apply(([rb, ro]) => ({ host: manageAddress, ...defined(rb), ...defined(ro) }));
+      .all([b, o, manageAddress])
+      .apply(([rb, ro, host]) => ({ host, ...defined(rb), ...defined(ro) }));
     const parts = merged.apply((m) => splitResolved(m as Record<string, unknown>));
     return {
       full: pulumi.secret(merged) as pulumi.Output<ConnectionArgs>,
@@ -169,15 +169,18 @@ export function nodeAccess(
 
 /**
  * The one secret input of a resource that dials: the secret fields of each node it reaches,
- * keyed by manage address. Undefined when none of them has any.
+ * keyed by manage address (which may be an output of another resource). Undefined when none of
+ * them has any.
  */
 export function credentialsFor(
-  nodes: readonly { manageAddress: string; access: NodeAccess }[],
+  nodes: readonly { manageAddress: pulumi.Input<string>; access: NodeAccess }[],
 ): pulumi.Output<Record<string, ConnectionSecrets>> | undefined {
   const given = nodes.filter((n) => n.access.secrets !== undefined);
   if (given.length === 0) return undefined;
-  const all = pulumi.all(Object.fromEntries(given.map((n) => [n.manageAddress, n.access.secrets!])));
-  return pulumi.secret(all.apply((m) => compact(m) as Record<string, ConnectionSecrets>));
+  const pairs = pulumi.all(given.map((n) => pulumi.all([n.manageAddress, n.access.secrets!])));
+  return pulumi.secret(
+    pairs.apply((list) => compact(Object.fromEntries(list)) as Record<string, ConnectionSecrets>),
+  );
 }
 
 /** Resource options that keep `credentials` secret in the outputs too (state, refresh, import). */

@@ -7,11 +7,11 @@ export interface DeviceArgs {
   /** The node that holds the device. */
   node: Node;
   /** Device path on the node, e.g. `/dev/vdb`. */
-  path: string;
+  path: pulumi.Input<string>;
   /** Device tags; they overlay the node's tags (e.g. `{ arbiter: "disabled" }`). */
-  tags?: Record<string, string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Opt in to erasing a device that carries partitions, signatures or a filesystem. Default false. */
-  wipe?: boolean;
+  wipe?: pulumi.Input<boolean>;
 }
 
 /** A raw block device prepared as one LVM volume group for bricks. */
@@ -19,39 +19,45 @@ export class Device extends pulumi.dynamic.Resource {
   public readonly vgName!: pulumi.Output<string>;
   public readonly sizeBytes!: pulumi.Output<number>;
   public readonly freeBytes!: pulumi.Output<number>;
+  public readonly path!: pulumi.Output<string>;
+  public readonly tags!: pulumi.Output<Record<string, string>>;
 
   public readonly node: Node;
-  public readonly path: string;
-  public readonly tags: Record<string, string>;
+  /** @internal The device as the program gave it. */
+  public readonly given: {
+    path: pulumi.Input<string>;
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  };
 
   constructor(name: string, args: DeviceArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const credentials = credentialsFor([args.node]);
+    const node = args.node;
+    node.cluster.admit(`device ${name}`);
+    const credentials = credentialsFor([{ manageAddress: node.given.manageAddress, access: node.access }]);
+    const given = { path: args.path, tags: args.tags ?? {} };
     super(
       deviceProvider,
       name,
       {
-        clusterId: args.node.cluster.name,
-        node: args.node.manageAddress,
-        path: args.path,
-        tags: args.tags ?? {},
+        clusterId: node.cluster.idInput,
+        node: node.given.manageAddress,
+        ...given,
         wipe: args.wipe ?? false,
-        connection: args.node.access.plain,
+        connection: node.access.plain,
         ...(credentials ? { credentials } : {}),
         vgName: undefined,
         sizeBytes: undefined,
         freeBytes: undefined,
       },
       withSecretCredentials({
-        parent: args.node,
+        parent: node,
         ...opts,
-        dependsOn: mergeDependsOn(opts.dependsOn, [args.node]),
+        dependsOn: mergeDependsOn(opts.dependsOn, [node]),
       }),
       "glusterfs",
       "Device",
     );
-    this.node = args.node;
-    this.path = args.path;
-    this.tags = args.tags ?? {};
-    args.node.devices.push(this);
+    this.node = node;
+    this.given = given;
+    node.devices.push(this);
   }
 }

@@ -5,3 +5,4 @@ export { Device, type DeviceArgs } from "./device";
 export { Volume, type VolumeArgs, type DurabilityArgs, type BrickOutput } from "./volume";
 export { type ConnectionArgs } from "./connection";
 export { fromHeketiTopology, type HeketiTopologyOptions, type LoadedCluster } from "./topology";
+export { programDeclared } from "./declared";

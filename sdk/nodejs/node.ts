@@ -12,14 +12,14 @@ import { nodeProvider } from "./providers";
 export interface NodeArgs {
   /** The cluster the node joins. */
   cluster: GlusterCluster;
-  /** Hostname or address used to manage the node over SSH. */
-  manageAddress: string;
+  /** Hostname or address used to manage the node over SSH (e.g. another resource's output: a VM's address). */
+  manageAddress: pulumi.Input<string>;
   /** Hostname or address Gluster uses for peering and bricks. Default: the manage address. */
-  storageAddress?: string;
+  storageAddress?: pulumi.Input<string>;
   /** Failure domain. Default 1. */
-  zone?: number;
+  zone?: pulumi.Input<number>;
   /** Node tags, e.g. `{ arbiter: "required" }`. */
-  tags?: Record<string, string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** SSH connection overrides for this node. */
   connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -33,37 +33,47 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
   public readonly peerState!: pulumi.Output<string>;
 
   public readonly cluster: GlusterCluster;
-  public readonly manageAddress: string;
-  public readonly storageAddress: string;
-  public readonly zone: number;
-  public readonly tags: Record<string, string>;
+  public readonly manageAddress!: pulumi.Output<string>;
+  public readonly storageAddress!: pulumi.Output<string>;
+  public readonly zone!: pulumi.Output<number>;
+  public readonly tags!: pulumi.Output<Record<string, string>>;
   /** The node's whole SSH connection (a secret when it holds a password or key). */
   public readonly connection: pulumi.Output<ConnectionArgs>;
   /** @internal The connection split into what the engine may show and what it must keep secret. */
   public readonly access: NodeAccess;
+  /** @internal The node as the program gave it (inputs, possibly other resources' outputs). */
+  public readonly given: ClusterMember["given"];
+  /** @internal The node's devices, in declaration order. */
   public readonly devices: MemberDevice[] = [];
 
   constructor(name: string, args: NodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
+    cluster.admit(`node ${name}`);
     const earlier = [...cluster.nodes];
     const access = nodeAccess(cluster.policy.connection, args.connection, args.manageAddress);
-    const storageAddress = args.storageAddress ?? args.manageAddress;
     // The node dials itself and, to join the pool, a node declared before it: it carries the
     // secrets of those nodes only, in one secret input.
-    const credentials = credentialsFor([{ manageAddress: args.manageAddress, access }, ...earlier]);
+    const credentials = credentialsFor([
+      { manageAddress: args.manageAddress, access },
+      ...earlier.map((n) => ({ manageAddress: n.given.manageAddress, access: n.access })),
+    ]);
+    // Where no storage address is given, it is the manage address.
+    const given = {
+      manageAddress: args.manageAddress,
+      storageAddress: args.storageAddress ?? args.manageAddress,
+      zone: args.zone ?? 1,
+      tags: args.tags ?? {},
+    };
     super(
       nodeProvider,
       name,
       {
-        clusterId: cluster.name,
-        manageAddress: args.manageAddress,
-        storageAddress,
-        zone: args.zone ?? 1,
-        tags: args.tags ?? {},
+        clusterId: cluster.idInput,
+        ...given,
         connection: access.plain,
         members: earlier.map((n) => ({
-          manageAddress: n.manageAddress,
-          storageAddress: n.storageAddress,
+          manageAddress: n.given.manageAddress,
+          storageAddress: n.given.storageAddress,
           connection: n.access.plain,
         })),
         ...(credentials ? { credentials } : {}),
@@ -75,10 +85,7 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
       "Node",
     );
     this.cluster = cluster;
-    this.manageAddress = args.manageAddress;
-    this.storageAddress = storageAddress;
-    this.zone = args.zone ?? 1;
-    this.tags = args.tags ?? {};
+    this.given = given;
     this.connection = access.full;
     this.access = access;
     cluster.nodes.push(this);
@@ -87,8 +94,10 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
 
 export function mergeDependsOn(
   given: pulumi.CustomResourceOptions["dependsOn"],
-  more: pulumi.Resource[],
+  more: pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
 ): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
   if (given === undefined) return more;
-  return pulumi.output(given).apply((g) => [...(Array.isArray(g) ? g : [g]), ...more]);
+  return pulumi
+    .all([pulumi.output(given), pulumi.output(more)])
+    .apply(([g, m]) => [...(Array.isArray(g) ? g : [g]), ...m]);
 }

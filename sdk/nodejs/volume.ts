@@ -18,7 +18,7 @@ export interface DurabilityArgs {
 }
 
 export interface VolumeArgs {
-  /** The cluster the volume lives on; its nodes and devices are declared before the volume. */
+  /** The cluster the volume lives on; its nodes and devices may be declared before or after the volume. */
   cluster: GlusterCluster;
   /** Gluster volume name. Default: the resource name. */
   name?: pulumi.Input<string>;
@@ -71,33 +71,41 @@ export class Volume extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VolumeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
-    const devices = cluster.nodes.flatMap((n) => n.devices);
     const policy = cluster.policy;
-    // A volume dials its bricks' nodes, also on destroy and refresh, where the program's other
-    // resources are not consulted: it keeps their secrets, in one secret input.
-    const credentials = credentialsFor(cluster.nodes);
+    // The cluster's nodes and devices, wherever the program declares them (declared.ts): the
+    // topology and the dependencies are promises the engine waits for before registering the volume.
+    const members = cluster.members(name);
+    const topology = members.then((nodes) =>
+      nodes.map((n) => ({
+        ...n.given,
+        connection: n.access.plain,
+        devices: n.devices.map((d) => d.given),
+      })),
+    );
+    // A volume dials its bricks' nodes, also on destroy and refresh, where only its own state
+    // reaches the provider: secrets given in the program (not stack config) travel with it, in
+    // one secret input (see the README's Configuration section).
+    const credentials = members.then((nodes) =>
+      credentialsFor(nodes.map((n) => ({ manageAddress: n.given.manageAddress, access: n.access }))),
+    );
+    const dependencies = members.then((nodes) => [cluster, ...nodes, ...nodes.flatMap((n) => n.devices)]);
     super(
       volumeProvider,
       name,
       {
+        // Defaults are the provider's (its check fills them in), except the durability, which
+        // states of earlier releases recorded as given here.
         cluster: {
-          clusterId: cluster.name,
-          zoneChecking: policy.zoneChecking ?? "strict",
-          brickRoot: policy.brickRoot ?? "/var/lib/glusterfs-bricks",
+          clusterId: cluster.idInput,
+          zoneChecking: policy.zoneChecking,
+          brickRoot: policy.brickRoot,
           minBrickSize: policy.minBrickSize,
           maxBrickSize: policy.maxBrickSize,
           maxBricksPerVolume: policy.maxBricksPerVolume,
-          expandMode: policy.expandMode ?? "add-sets",
+          expandMode: policy.expandMode,
         },
-        topology: cluster.nodes.map((n) => ({
-          manageAddress: n.manageAddress,
-          storageAddress: n.storageAddress,
-          zone: n.zone,
-          tags: n.tags,
-          connection: n.access.plain,
-          devices: n.devices.map((d) => ({ path: d.path, tags: d.tags })),
-        })),
-        ...(credentials ? { credentials } : {}),
+        topology,
+        credentials,
         name: args.name ?? name,
         // Who owns what this resource makes: marked on the Gluster volume and (as a digest) on every
         // brick, so a failure never touches anything else and the next `up` finishes a cut operation.
@@ -121,7 +129,7 @@ export class Volume extends pulumi.dynamic.Resource {
       },
       withSecretCredentials({
         ...opts,
-        dependsOn: mergeDependsOn(opts.dependsOn, [cluster, ...cluster.nodes, ...devices]),
+        dependsOn: mergeDependsOn(opts.dependsOn, pulumi.output(dependencies)),
       }),
       "glusterfs",
       "Volume",

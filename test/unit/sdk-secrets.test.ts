@@ -54,6 +54,9 @@ function useMocks(): void {
 
 /** Waits until every resource the program declared reached the mocks. */
 async function settle(count: number): Promise<void> {
+  // Volumes take their cluster's nodes once the program says it has declared them (in a real
+  // run, Node.js's beforeExit says it; sdk-order.test.ts runs that path).
+  (await import("../../sdk/nodejs")).programDeclared();
   for (let i = 0; i < 400 && registered.length < count; i++) await new Promise((r) => setTimeout(r, 10));
   expect(registered.length).toBe(count);
 }
@@ -86,7 +89,12 @@ async function declare(secretly: boolean) {
     },
   });
   const n3 = new sdk.Node("n3", { cluster, manageAddress: "10.0.0.3" });
-  for (const n of [n1, n2, n3]) new sdk.Device(`${n.manageAddress}-vdb`, { node: n, path: "/dev/vdb" });
+  for (const [n, name] of [
+    [n1, "10.0.0.1"],
+    [n2, "10.0.0.2"],
+    [n3, "10.0.0.3"],
+  ] as const)
+    new sdk.Device(`${name}-vdb`, { node: n, path: "/dev/vdb" });
   new sdk.Volume("v", { cluster, size: "1GiB" });
 }
 
@@ -98,7 +106,7 @@ describe.each([
     useMocks();
     await declare(secretly);
     await settle(8);
-  });
+  }, 60_000);
 
   test("appear in no input except the one secret `credentials` input", () => {
     for (const r of registered) {
@@ -148,7 +156,7 @@ describe("credentials go only where they are dialled", () => {
     useMocks();
     await declare(false);
     await settle(8);
-  });
+  }, 60_000);
 
   test("a node carries its own and those of the nodes declared before it", () => {
     expect(Object.keys(secretValue(named("n1").inputs.credentials)).sort()).toEqual(["10.0.0.1"]);
