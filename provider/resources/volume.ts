@@ -17,6 +17,7 @@ import {
   withoutEngineKeys,
 } from "./handler";
 import * as ops from "./ops";
+import { healthOf } from "./volume-health";
 import { capacityOf, plan, requestOf } from "./volume-plan";
 import {
   type VolumeSurvey,
@@ -32,7 +33,7 @@ function parse(inputs: Inputs): VolumeInputs {
   return volumeInputsSchema.parse(withoutEngineKeys(inputs));
 }
 
-const outputKeys = ["volumeId", "mountSource", "backupVolfileServers", "mountOptions", "status"];
+const outputKeys = ["volumeId", "mountSource", "backupVolfileServers", "mountOptions", "status", "health"];
 
 function fail(property: string, reason: string): { failures: CheckFailure[] } {
   return { failures: [{ property, reason }] };
@@ -211,7 +212,7 @@ export const volumeHandler: Handler = {
 
   async read(id, props) {
     const v = parse(props);
-    const survey = await surveyVolume(v, true);
+    const survey = await surveyVolume(v, true, true);
     if (!survey.volumesKnown)
       throw new Error(
         `volume ${v.name}: cannot read it: glusterd answered on no node` +
@@ -228,7 +229,8 @@ export const volumeHandler: Handler = {
     const recorded = (v.bricks ?? []).filter((b) => liveBricks.has(`${b.storage}:${b.path}`));
     // Bricks a cut expansion added to the volume are recorded too, so refresh repairs state.
     const bricks = fixedBricks(survey, recorded);
-    const outs = { ...props, options, bricks, volumeId: live.id, status: live.status };
+    const health = await healthOf(v, survey);
+    const outs = { ...props, options, bricks, volumeId: live.id, status: live.status, health };
     const inputs = Object.fromEntries(
       Object.entries(withoutEngineKeys(outs)).filter(([k]) => !outputKeys.includes(k)),
     );
