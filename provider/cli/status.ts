@@ -268,7 +268,8 @@ export function renderStatus(s: ClusterStatus): string {
               v.layout,
               v.status,
               v.health.state,
-              `${v.health.bricksOnline}/${v.health.bricksTotal}`,
+              // Unknown is not zero: the status could not be read.
+              `${v.health.state === "unknown" ? "?" : v.health.bricksOnline}/${v.health.bricksTotal}`,
               opt(v.health.pendingHeal),
               opt(v.health.splitBrain),
               v.marks.owner
