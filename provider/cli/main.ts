@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The `pulumi-glusterfs` command. Each verb lives in its own module; this file only dispatches.
 import { runPlan } from "./plan";
+import { runStatus } from "./status";
 
 export const USAGE = `usage: pulumi-glusterfs <command> [options]
 
 commands:
   plan     what-if brick placement for a volume on a topology (see 'pulumi-glusterfs plan --help')
+  status   the live cluster, read from the nodes over SSH (see 'pulumi-glusterfs status --help')
   help     show this message
 `;
 
@@ -14,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (verb) {
     case "plan":
       return runPlan(rest, process.stdout, process.stderr);
+    case "status":
+      return runStatus(rest, process.stdout, process.stderr);
     case "help":
     case "--help":
     case "-h":

@@ -242,11 +242,25 @@ export const checkedVolumeInputsSchema = volumeInputsSchema.superRefine((v, ctx)
   });
 });
 
+/** A volume's health as refresh reads it (provider/node/health.ts says how each field is counted). */
+export const volumeHealthSchema = z.object({
+  state: z.enum(["healthy", "healing", "degraded", "split-brain", "stopped", "unknown"]),
+  bricksOnline: z.number().int(),
+  bricksTotal: z.number().int(),
+  offlineBricks: z.array(z.string()),
+  pendingHeal: z.number().int().optional(),
+  splitBrain: z.number().int().optional(),
+  problems: z.array(z.string()),
+});
+export type VolumeHealth = z.infer<typeof volumeHealthSchema>;
+
 export const volumeOutputsSchema = z.object({
   volumeId: z.string(),
   mountSource: z.string(),
   backupVolfileServers: z.array(z.string()),
   mountOptions: z.string(),
   status: z.string(),
+  /** Read on refresh only; absent in state written by create/update until the next refresh. */
+  health: volumeHealthSchema.optional(),
 });
 export type VolumeOutputs = z.infer<typeof volumeOutputsSchema>;

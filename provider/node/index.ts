@@ -3,6 +3,7 @@
 export * from "./brick";
 export * from "./device";
 export * from "./gluster-xml";
+export * from "./health";
 export * from "./inventory";
 export * from "./lvm";
 export * from "./markers";

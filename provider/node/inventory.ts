@@ -14,6 +14,7 @@ import {
 } from "../core/names";
 import { sh } from "../core/shell";
 import { type GlusterPeer, type GlusterVolumeInfo, parsePeers, parseVolumeInfo } from "./gluster-xml";
+import { type HealthReport, type HealthScope, healthSections, parseHealthSections } from "./health";
 import {
   LVS_FIELDS,
   type LogicalVolume,
@@ -67,25 +68,31 @@ export interface NodeInventory {
   deviceSizes: Record<string, number>;
   /** Sections that could not be read, with their error output. */
   problems: string[];
+  /** Bricks running and heal pending, when InventoryOptions.health asked (see health.ts). */
+  health?: HealthReport;
 }
 
 export interface InventoryOptions {
   brickRoot?: string;
   /** Block devices whose raw size to read too (devices that may not be volume groups yet). */
   devices?: readonly string[];
+  /** Also read these volumes' health (cluster-wide queries: ask one node only). */
+  health?: HealthScope;
 }
 
 const DEVICE_SECTION = "blockdev:";
 
 export function buildInventoryScript(opts: InventoryOptions = {}) {
-  const b = new ScriptBuilder("node.inventory", { readOnly: true, timeoutMs: 120_000 });
+  const b = new ScriptBuilder("node.inventory", {
+    readOnly: true,
+    timeoutMs: opts.health ? 300_000 : 120_000,
+  });
   for (const d of opts.devices ?? []) {
     const dev = assertDevicePath(d);
     b.add(sh`section ${DEVICE_SECTION + dev} blockdev --getsize64 ${dev}`, 1);
   }
-  return b
-    .add(
-      sh`section hostname hostname
+  b.add(
+    sh`section hostname hostname
 section glusterd systemctl is-active glusterd
 section uuid sed -n 's/^UUID=//p' /var/lib/glusterd/glusterd.info
 section vgs vgs --reportformat json --units b --nosuffix -o ${VGS_FIELDS}
@@ -97,9 +104,14 @@ if systemctl is-active --quiet glusterd; then
   section peers timeout 60 gluster --mode=script pool list --xml
   section volumes timeout 120 gluster --mode=script volume info --xml
 fi`,
-      10,
-    )
-    .build();
+    10,
+  );
+  // The cluster-wide health queries, when asked (health.ts), in the same round trip.
+  if (opts.health) {
+    const h = healthSections(opts.health);
+    b.add(h.text, h.commands);
+  }
+  return b.build();
 }
 
 function section(out: ScriptOutput, name: string, problems: string[]): string | undefined {
@@ -153,6 +165,7 @@ export function parseInventory(host: string, stdout: string, opts: InventoryOpti
       }),
     ),
     problems,
+    ...(opts.health ? { health: parseHealthSections(out) } : {}),
   };
   inv.bricks = bricksOf(inv, opts);
   return inv;

@@ -13,6 +13,7 @@ import {
   proxyConnectionSchema,
   tagRuleSchema,
   topologyNodeSchema,
+  volumeHealthSchema,
 } from "../core/model";
 import { CREDENTIALS, credentialsSchema, nodeCredentialsSchema } from "./credentials";
 import { PACKAGE, RESOURCE_KINDS, tokenOf } from "./kinds";
@@ -85,6 +86,20 @@ const namedTypes: Record<string, NamedType> = {
       poolSize: "Size of the thin pool in bytes, including the snapshot reserve.",
       metadataSize: "Size of the thin pool's metadata in bytes.",
       path: "Brick directory on the node.",
+    },
+  },
+  VolumeHealth: {
+    schema: volumeHealthSchema,
+    description: "A volume's health as the last refresh read it from the nodes.",
+    docs: {
+      state: "`healthy`, `healing`, `degraded`, `split-brain`, `stopped` or `unknown`.",
+      bricksOnline: "Bricks whose process is online.",
+      bricksTotal: "Bricks of the volume.",
+      offlineBricks: "`host:path` of each brick that is not online.",
+      pendingHeal:
+        "Entries waiting for self-heal, summed over the bricks (absent when it could not be read).",
+      splitBrain: "Entries in split-brain, summed over the bricks (absent when it could not be read).",
+      problems: "What could not be read, and why.",
     },
   },
   TagRule: {

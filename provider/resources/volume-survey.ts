@@ -51,8 +51,14 @@ export interface VolumeSurvey {
 /**
  * Reads every node of the topology once (inventory: LVs with tags, mounts, fstab, Gluster's
  * volumes). Unless `tolerant`, a node that cannot be read fails the survey (unknown is not "free").
+ * With `health`, the first node also reads the volume's bricks and heal counts in the same script.
  */
-export async function surveyVolume(deps: Deps, v: VolumeInputs, tolerant = false): Promise<VolumeSurvey> {
+export async function surveyVolume(
+  deps: Deps,
+  v: VolumeInputs,
+  tolerant = false,
+  health = false,
+): Promise<VolumeSurvey> {
   const inventories = new Map<string, node.NodeInventory>();
   const unreachable: string[] = [];
   const read = async (t: VolumeInputs["topology"][number]) => {
@@ -60,6 +66,8 @@ export async function surveyVolume(deps: Deps, v: VolumeInputs, tolerant = false
       const inv = await node.readInventory(deps.executorFor(t), {
         devices: t.devices.map((d) => d.path),
         brickRoot: v.cluster.brickRoot,
+        // Cluster-wide queries: one node answers for all (volume-health.ts).
+        ...(health && t === v.topology[0] ? { health: [v.name] } : {}),
       });
       inventories.set(t.manageAddress, inv);
     } catch (err) {

@@ -17,6 +17,7 @@ import type { Deps } from "./deps";
 import { plannerInventoryOf } from "./devices";
 import { type CheckFailure, containsUnknown, type Inputs, sameValue } from "./handler";
 import * as ops from "./ops";
+import { healthOf } from "./volume-health";
 import { capacityOf, plan, requestOf } from "./volume-plan";
 import {
   type VolumeSurvey,
@@ -115,6 +116,8 @@ export const volume = declare({
     backupVolfileServers: "Other servers a client can fetch the volume file from.",
     mountOptions: "Recommended FUSE mount options, including backup volfile servers.",
     status: "Gluster's status of the volume, e.g. `Started`.",
+    health:
+      "Read by refresh: bricks online of total, offline bricks, entries pending heal and in split-brain, and a summary state.",
   },
 
   precheck(olds, news) {
@@ -258,7 +261,7 @@ export const volume = declare({
 
   async read(deps, id, state) {
     const v = parse(state);
-    const survey = await surveyVolume(deps, v, true);
+    const survey = await surveyVolume(deps, v, true, true);
     if (!survey.volumesKnown)
       throw new Error(
         `volume ${v.name}: cannot read it: glusterd answered on no node` +
@@ -275,7 +278,8 @@ export const volume = declare({
     const recorded = (v.bricks ?? []).filter((b) => liveBricks.has(`${b.storage}:${b.path}`));
     // Bricks a cut expansion added to the volume are recorded too, so refresh repairs state.
     const bricks = fixedBricks(survey, recorded);
-    const outs = { ...state, options, bricks, volumeId: live.id, status: live.status };
+    const health = await healthOf(deps, v, survey);
+    const outs = { ...state, options, bricks, volumeId: live.id, status: live.status, health };
     const inputs = Object.fromEntries(Object.entries(outs).filter(([k]) => !outputKeys.includes(k)));
     return { id, props: outs, inputs };
   },

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { VolumeHealth } from "../../provider/core/model";
 import { GlusterCluster } from "./cluster";
 import { credentialsFor, withSecretCredentials } from "./connection";
 import { mergeDependsOn } from "./node";
@@ -68,6 +69,8 @@ export class Volume extends pulumi.dynamic.Resource {
   public readonly backupVolfileServers!: pulumi.Output<string[]>;
   public readonly mountOptions!: pulumi.Output<string>;
   public readonly status!: pulumi.Output<string>;
+  /** Bricks online, entries pending heal and in split-brain, as the last `pulumi refresh` read them. */
+  public readonly health!: pulumi.Output<VolumeHealth | undefined>;
 
   constructor(name: string, args: VolumeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
@@ -126,6 +129,7 @@ export class Volume extends pulumi.dynamic.Resource {
         backupVolfileServers: undefined,
         mountOptions: undefined,
         status: undefined,
+        health: undefined,
       },
       withSecretCredentials({
         ...opts,

@@ -86,6 +86,9 @@ export class FakeCluster {
   fault: Fault | undefined;
   /** glusterd answers on no node: Gluster's volume list is unknown. */
   glusterdDown = false;
+  /** Bricks (host:path) whose process is not running, and entries each volume's bricks hold for heal. */
+  readonly offlineBricks = new Set<string>();
+  readonly healPending = new Map<string, { pending: number; splitBrain: number }>();
   private steps = 0;
   private ids = 0;
 
@@ -543,10 +546,73 @@ export class FakeCluster {
       bricks: [],
       deviceSizes: Object.fromEntries((opts.devices ?? []).map((d) => [d, n.devices[d]?.sizeBytes ?? 0])),
       problems: [],
+      ...(opts.health ? { health: this.health(opts.health) } : {}),
     };
     inv.bricks = real.bricksOf(inv);
     return inv;
   };
+
+  /** What the health sections of a node's script would say (`gluster volume status`/`heal info`). */
+  private health(scope: node.HealthScope): node.HealthReport {
+    const report: node.HealthReport = {
+      runtime: new Map(),
+      statusErrors: new Map(),
+      heal: new Map(),
+      glusterdDown: this.glusterdDown,
+      problems: [],
+    };
+    if (this.glusterdDown) return report;
+    for (const v of this.volumes.values()) {
+      if (scope !== "all" && !scope.includes(v.name)) continue;
+      if (v.status !== "Started") {
+        report.statusErrors.set(v.name, `Volume ${v.name} is not started`);
+        continue;
+      }
+      const bricks = v.bricks.map((spec) => {
+        const i = spec.indexOf(":/");
+        return {
+          host: spec.slice(0, i),
+          path: spec.slice(i + 1),
+          spec,
+          online: !this.offlineBricks.has(spec),
+        };
+      });
+      report.runtime.set(v.name, {
+        name: v.name,
+        bricks: bricks.map((b, i) => ({
+          ...b,
+          peerId: "",
+          pid: b.online ? 1000 + i : undefined,
+          port: b.online ? 49152 + i : undefined,
+          sizeTotal: undefined,
+          sizeFree: undefined,
+          device: undefined,
+        })),
+        selfHeal: [],
+        tasks: [],
+      });
+      const counts = this.healPending.get(v.name) ?? { pending: 0, splitBrain: 0 };
+      report.heal.set(v.name, {
+        ok: true,
+        // The first brick that runs holds every pending entry, as when a copy was down during writes.
+        bricks: bricks.map((b, i) => ({
+          spec: b.spec,
+          hostUuid: "",
+          status: b.online ? "Connected" : "Transport endpoint is not connected",
+          connected: b.online,
+          pending: b.online ? (i === bricks.findIndex((x) => x.online) ? counts.pending : 0) : undefined,
+          splitBrain: b.online
+            ? i === bricks.findIndex((x) => x.online)
+              ? counts.splitBrain
+              : 0
+            : undefined,
+          possiblyHealing: b.online ? 0 : undefined,
+          total: undefined,
+        })),
+      });
+    }
+    return report;
+  }
 
   /** The provider/node functions this fake replaces (for jest.mock). */
   operations() {
