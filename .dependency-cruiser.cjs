@@ -33,6 +33,11 @@ module.exports = {
       "the dynamic front end only adapts the handlers",
     ),
     layer("native", "^provider/(dynamic|cli|node|ssh)/", "the native front end only adapts the handlers"),
+    layer(
+      "cli",
+      "^provider/(dynamic|native|node|ssh)/|node_modules/@pulumi",
+      "the command is a front end: it plans with core and reads nodes through the resources layer",
+    ),
     {
       name: "sdk-only-dynamic",
       severity: "error",
