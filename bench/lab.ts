@@ -94,8 +94,11 @@ function measure(): void {
     console.log(
       `warm boot from snapshot: ${fmt(up.seconds)} for 'lab up' (restore to SSH: ${fmt(status.warmStartSeconds)})`,
     );
-    const rss = status.nodes.map((n) => rssMiB(n.pid));
-    status.nodes.forEach((n, i) => console.log(`memory ${n.name}: ${rss[i].toFixed(0)} MiB RSS`));
+    const rss = status.nodes.map((n) => {
+      const mib = rssMiB(n.pid);
+      console.log(`memory ${n.name}: ${mib.toFixed(0)} MiB RSS`);
+      return mib;
+    });
     console.log(
       `memory per VM: ${(rss.reduce((a, b) => a + b, 0) / rss.length).toFixed(0)} MiB RSS on average`,
     );

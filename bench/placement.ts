@@ -189,7 +189,7 @@ function fill(run: FillRun): void {
 function mixedRun(seed: number): FillRun {
   const zones = 6;
   const random = mulberry32(seed * 7919 + 1);
-  const kinds: Array<[number, VolumeRequestInput["durability"]]> = [
+  const kinds: Array<[number, NonNullable<VolumeRequestInput["durability"]>]> = [
     [0.45, { type: "replicate", replica: 3 }],
     [0.2, { type: "replicate", replica: 3, arbiter: true }],
     [0.15, { type: "disperse", data: 4, redundancy: 2 }],

@@ -110,10 +110,13 @@ function parseArgs(args: string[]): Parsed {
   return parsed;
 }
 
-function number(flag: string, text: string | undefined, allowed: string): number | undefined {
-  if (text === undefined) return undefined;
+function number(flag: string, text: string, allowed: string): number {
   if (!/^\d+(\.\d+)?$/.test(text)) throw new ValidationError(flag, text, allowed);
   return Number(text);
+}
+
+function optionalNumber(flag: string, text: string | undefined, allowed: string): number | undefined {
+  return text === undefined ? undefined : number(flag, text, allowed);
 }
 
 function durabilityOf(p: Parsed): Partial<Durability> {
@@ -210,14 +213,18 @@ export async function runPlan(
     const durability = existing && !durabilityFlags ? existing.durability : durabilityOf(p);
     const input: VolumeRequestInput = { size: p.values.get("--size")!, durability };
     if (optional("--zone-checking") !== undefined) input.zoneChecking = optional("--zone-checking")!;
-    const factor = number("--snapshot-factor", optional("--snapshot-factor"), "a number from 1 to 100");
+    const factor = optionalNumber(
+      "--snapshot-factor",
+      optional("--snapshot-factor"),
+      "a number from 1 to 100",
+    );
     if (factor !== undefined) input.snapshotFactor = factor;
     if (optional("--average-file-size") !== undefined)
       input.averageFileSize = optional("--average-file-size")!;
     if (p.tagMatch.length > 0) input.tagMatch = p.tagMatch;
     if (optional("--min-brick") !== undefined) input.minBrickSize = optional("--min-brick")!;
     if (optional("--max-brick") !== undefined) input.maxBrickSize = optional("--max-brick")!;
-    const maxBricks = number("--max-bricks", optional("--max-bricks"), "a whole number of bricks");
+    const maxBricks = optionalNumber("--max-bricks", optional("--max-bricks"), "a whole number of bricks");
     if (maxBricks !== undefined) input.maxBricks = maxBricks;
     if (optional("--cluster") !== undefined) input.cluster = optional("--cluster")!;
     if (optional("--expand-mode") !== undefined) input.expandMode = optional("--expand-mode")!;

@@ -10,11 +10,12 @@ import { FileHostKeyStore, type HostKeyStore, SshPool, debugLogger, defaultKnown
 import { withFaults } from "./faults";
 
 /** Stack configuration (`glusterfs:privateKey` and friends). */
+/** Stack config values; a key the stack does not set is absent or `undefined` (config.get's answer). */
 export interface StackDefaults {
-  privateKey?: string;
-  password?: string;
-  privateKeyPassword?: string;
-  knownHostsFile?: string;
+  privateKey?: string | undefined;
+  password?: string | undefined;
+  privateKeyPassword?: string | undefined;
+  knownHostsFile?: string | undefined;
 }
 
 /** A node to run scripts on: its manage address and how to reach it. */

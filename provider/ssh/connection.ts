@@ -1,32 +1,34 @@
 import { createHash } from "node:crypto";
 
-// The connection fields, named as pulumi-command names them, plus `sudo`.
+// The connection fields, named as pulumi-command names them, plus `sudo`. An optional field may
+// also hold `undefined` (it means the same as absent): callers pass the model's zod-parsed
+// connections, whose optional fields are typed that way.
 
 export interface SshProxy {
   host: string;
   /** Default 22. */
-  port?: number;
+  port?: number | undefined;
   /** Default "root". */
-  user?: string;
-  password?: string;
+  user?: string | undefined;
+  password?: string | undefined;
   /** PEM/OpenSSH private key text (not a path). Takes preference over password. */
-  privateKey?: string;
-  privateKeyPassword?: string;
+  privateKey?: string | undefined;
+  privateKeyPassword?: string | undefined;
   /** Defaults to $SSH_AUTH_SOCK. */
-  agentSocketPath?: string;
+  agentSocketPath?: string | undefined;
   /** Dial attempts before giving up; default 10, -1 unlimited. */
-  dialErrorLimit?: number;
+  dialErrorLimit?: number | undefined;
   /** Seconds per dial attempt (TCP + handshake + auth); default 15, 0 no limit. */
-  perDialTimeout?: number;
+  perDialTimeout?: number | undefined;
   /** Pinned host key as known_hosts has it: "ssh-ed25519 AAAA...". */
-  hostKey?: string;
+  hostKey?: string | undefined;
 }
 
 export interface SshConnection extends SshProxy {
   /** Bastion reached first; the node is dialled through it (direct-tcpip). */
-  proxy?: SshProxy;
+  proxy?: SshProxy | undefined;
   /** Run scripts through `sudo -n` (non-root users with passwordless sudo). */
-  sudo?: boolean;
+  sudo?: boolean | undefined;
 }
 
 export interface ResolvedConnection {

@@ -40,6 +40,7 @@ export function fromHeketiTopology(
     const devices: Device[] = [];
     for (const n of c.nodes) {
       const manage = n.manage[0]!;
+      const connection = connections?.[manage];
       const node = new Node(
         `${clusterName}-${manage}`,
         {
@@ -48,7 +49,7 @@ export function fromHeketiTopology(
           storageAddress: n.storage[0] ?? manage,
           zone: n.zone,
           tags: n.tags,
-          connection: connections?.[manage],
+          ...(connection !== undefined ? { connection } : {}),
         },
         opts,
       );

@@ -19,11 +19,16 @@ import {
 
 let status: LabStatus;
 let knownHosts: string;
+/** The lab's first node; `lab up` starts at least one, and beforeAll fails clearly when it did not. */
+let first: LabNode;
 
 beforeAll(() => {
   labReset();
   status = labStatus();
   knownHosts = writeKnownHosts(status);
+  const [node] = status.nodes;
+  if (!node) throw new Error("the lab reports no nodes: run `lab up` (or check `lab status`)");
+  first = node;
 });
 
 /** Runs a command on every node at once (one ssh per node in parallel, inside the namespace). */
@@ -81,8 +86,8 @@ describe("lab", () => {
   });
 
   test("a node presenting another key is refused", () => {
-    const [a, b] =
-      status.nodes.length > 1 ? [status.nodes[0], status.nodes[1]] : [status.nodes[0], status.nodes[0]];
+    const a = first;
+    const b = status.nodes[1] ?? first;
     const wrong = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lab-wrong-")), "known_hosts");
     const other =
       a === b
@@ -142,7 +147,7 @@ describe("lab", () => {
   });
 
   test("data disks are empty", () => {
-    const disks = status.nodes[0].dataDisks.join(" ");
+    const disks = first.dataDisks.join(" ");
     const rs = parallel(
       `for d in ${disks}; do lsblk -n -o NAME,FSTYPE,SIZE "$d"; wipefs -n "$d"; done; pvs --noheadings; echo end`,
     );
@@ -174,7 +179,7 @@ describe("lab", () => {
       expect(r.stdout.trim()).toBe("end");
     }
     // storage names resolve inside the namespace, not on the machine
-    const n = status.nodes[0];
+    const n = first;
     expect(labExec(["getent", "hosts", n.name]).stdout).toMatch(
       new RegExp(`^${n.address.replace(/\./g, "\\.")}\\s`),
     );
@@ -182,7 +187,7 @@ describe("lab", () => {
   });
 
   test("reset brings back a clean, un-peered state after volumes, mounts and LVM changes", () => {
-    const [first, ...others] = status.nodes;
+    const others = status.nodes.slice(1);
     const bricks = status.nodes.map((n) => `${n.storageAddress}:/srv/labtest-brick`).join(" ");
     const replica = status.nodes.length >= 2 ? `replica ${status.nodes.length}` : "";
     const make = labSsh(

@@ -45,7 +45,7 @@ const inventoryArb: fc.Arbitrary<Inventory> = fc
 const requestArb: fc.Arbitrary<VolumeRequest> = fc
   .record({
     size: fc.integer({ min: 1, max: 6000 }).map((g) => g * GiB),
-    durability: fc.constantFrom<VolumeRequestInput["durability"]>(
+    durability: fc.constantFrom<NonNullable<VolumeRequestInput["durability"]>>(
       { type: "replicate", replica: 3 },
       { type: "replicate", replica: 2 },
       { type: "replicate", replica: 3, arbiter: true },

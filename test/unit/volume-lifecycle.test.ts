@@ -13,7 +13,7 @@ import {
 import { FakeCluster, type Fault } from "../support/fake-cluster";
 import { volumeInputs } from "../support/handler-inputs";
 
-const mockHolder: { cluster?: FakeCluster } = {};
+const mockHolder: { cluster?: FakeCluster | undefined } = {};
 
 jest.mock("../../provider/node", () => {
   const actual = jest.requireActual("../../provider/node");

@@ -1,6 +1,11 @@
 // The planner's working copy of one cluster: every device's free extents and pool-metadata spare,
 // how many bricks of this volume each node and device already holds, and free space per node and
 // zone, all in flat arrays so an attempt can be rolled back by copying them.
+//
+// Indexing: a device number d is an index into `devices` and every per-device array (free, spare,
+// deviceBricks, freeBefore), and a node number into `nodes` and the per-node arrays; the
+// constructor fills them all together and nothing removes an entry. So `state.free[d]!` and
+// `state.nodes[n]!` in the planner state that invariant; they are not unchecked input.
 import { brickCost, type BrickSpace } from "../sizing";
 import type { InventoryCluster } from "../topology";
 import type { BrickRole, PlannedVolume, TagRule } from "./types";

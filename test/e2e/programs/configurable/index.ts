@@ -22,7 +22,7 @@ for (const [i, n] of nodes.entries()) {
     manageAddress: n.address,
     storageAddress: n.storage ?? n.name,
     zone: zones?.[i] ?? n.zone ?? i + 1,
-    connection: { hostKey: n.hostKey },
+    connection: n.hostKey !== undefined ? { hostKey: n.hostKey } : {},
   });
   for (const device of n.devices)
     new gluster.Device(`${n.name}-${device.split("/").pop()}`, { node, path: device });
