@@ -3,6 +3,7 @@
 // Exit codes: 0 planned (plan on stdout), 2 no room (JSON error on stdout), 1 invalid input (stderr).
 import * as fs from "node:fs";
 import { ValidationError } from "../core/errors";
+import { type FlagSpecs, type ParsedFlags, parseFlags } from "./args";
 import { parseHeketiTopology, topologyToInventory } from "../core/topology";
 import {
   parsePlannedVolume,
@@ -37,23 +38,25 @@ Plans where the bricks of a GlusterFS volume would go, without touching any node
 Exit status: 0 planned (the plan on stdout), 2 no room (a JSON error on stdout), 1 invalid input.
 `;
 
-const VALUE_FLAGS = new Set([
-  "--topology",
-  "--size",
-  "--existing",
-  "--replica",
-  "--disperse",
-  "--zone-checking",
-  "--snapshot-factor",
-  "--average-file-size",
-  "--tag-match",
-  "--min-brick",
-  "--max-brick",
-  "--max-bricks",
-  "--cluster",
-  "--expand-mode",
-]);
-const BOOLEAN_FLAGS = new Set(["--arbiter", "--distribute", "--help", "-h"]);
+const PLAN_FLAGS: FlagSpecs = {
+  topology: { type: "string" },
+  size: { type: "string" },
+  existing: { type: "string" },
+  replica: { type: "string" },
+  arbiter: { type: "boolean" },
+  disperse: { type: "string" },
+  distribute: { type: "boolean" },
+  "zone-checking": { type: "string" },
+  "snapshot-factor": { type: "string" },
+  "average-file-size": { type: "string" },
+  "tag-match": { type: "string", multiple: true },
+  "min-brick": { type: "string" },
+  "max-brick": { type: "string" },
+  "max-bricks": { type: "string" },
+  cluster: { type: "string" },
+  "expand-mode": { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
 
 const FIELD_FLAGS: Array<[RegExp, string]> = [
   [/^size$/, "--size"],
@@ -81,35 +84,6 @@ function asFlag(error: unknown, typed: Map<string, string>): unknown {
   return new ValidationError(flag, value, error.allowed, error.detail);
 }
 
-interface Parsed {
-  values: Map<string, string>;
-  tagMatch: string[];
-  flags: Set<string>;
-}
-
-function parseArgs(args: string[]): Parsed {
-  const parsed: Parsed = { values: new Map(), tagMatch: [], flags: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (eq > 0) throw new ValidationError(name, arg.slice(eq + 1), "no value: it is a switch");
-      parsed.flags.add(name);
-      continue;
-    }
-    if (!VALUE_FLAGS.has(name)) {
-      throw new ValidationError("argument", arg, `one of ${[...VALUE_FLAGS, ...BOOLEAN_FLAGS].join(", ")}`);
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new ValidationError(name, undefined, "a value after the flag");
-    if (name === "--tag-match") parsed.tagMatch.push(value);
-    else if (parsed.values.has(name)) throw new ValidationError(name, value, "the flag once");
-    else parsed.values.set(name, value);
-  }
-  return parsed;
-}
-
 function number(flag: string, text: string, allowed: string): number {
   if (!/^\d+(\.\d+)?$/.test(text)) throw new ValidationError(flag, text, allowed);
   return Number(text);
@@ -119,11 +93,11 @@ function optionalNumber(flag: string, text: string | undefined, allowed: string)
   return text === undefined ? undefined : number(flag, text, allowed);
 }
 
-function durabilityOf(p: Parsed): Partial<Durability> {
+function durabilityOf(p: ParsedFlags): Partial<Durability> {
   const replica = p.values.get("--replica");
   const disperse = p.values.get("--disperse");
-  const arbiter = p.flags.has("--arbiter");
-  const distribute = p.flags.has("--distribute");
+  const arbiter = p.switches.has("--arbiter");
+  const distribute = p.switches.has("--distribute");
   const chosen = [replica !== undefined || arbiter, disperse !== undefined, distribute].filter(
     Boolean,
   ).length;
@@ -191,15 +165,18 @@ export async function runPlan(
   stderr: NodeJS.WritableStream,
 ): Promise<number> {
   try {
-    const p = parseArgs(args);
-    if (p.flags.has("--help") || p.flags.has("-h")) {
+    const p = parseFlags(args, PLAN_FLAGS);
+    if (p.switches.has("--help")) {
       stdout.write(PLAN_USAGE);
       return 0;
     }
-    for (const required of ["--topology", "--size"]) {
-      if (!p.values.has(required))
-        throw new ValidationError(required, undefined, "a value: the flag is required");
-    }
+    const required = (flag: string): string => {
+      const value = p.values.get(flag);
+      if (value === undefined) throw new ValidationError(flag, undefined, "a value: the flag is required");
+      return value;
+    };
+    const topologyFile = required("--topology");
+    const size = required("--size");
     const optional = (flag: string) => p.values.get(flag);
     const existingFile = optional("--existing");
     const existing = existingFile
@@ -208,33 +185,47 @@ export async function runPlan(
     // With --existing and no durability flag, the volume keeps the durability it has.
     const durabilityFlags =
       ["--replica", "--disperse"].some((f) => p.values.has(f)) ||
-      p.flags.has("--arbiter") ||
-      p.flags.has("--distribute");
+      p.switches.has("--arbiter") ||
+      p.switches.has("--distribute");
     const durability = existing && !durabilityFlags ? existing.durability : durabilityOf(p);
-    const input: VolumeRequestInput = { size: p.values.get("--size")!, durability };
-    if (optional("--zone-checking") !== undefined) input.zoneChecking = optional("--zone-checking")!;
     const factor = optionalNumber(
       "--snapshot-factor",
       optional("--snapshot-factor"),
       "a number from 1 to 100",
     );
-    if (factor !== undefined) input.snapshotFactor = factor;
-    if (optional("--average-file-size") !== undefined)
-      input.averageFileSize = optional("--average-file-size")!;
-    if (p.tagMatch.length > 0) input.tagMatch = p.tagMatch;
-    if (optional("--min-brick") !== undefined) input.minBrickSize = optional("--min-brick")!;
-    if (optional("--max-brick") !== undefined) input.maxBrickSize = optional("--max-brick")!;
     const maxBricks = optionalNumber("--max-bricks", optional("--max-bricks"), "a whole number of bricks");
-    if (maxBricks !== undefined) input.maxBricks = maxBricks;
-    if (optional("--cluster") !== undefined) input.cluster = optional("--cluster")!;
-    if (optional("--expand-mode") !== undefined) input.expandMode = optional("--expand-mode")!;
+    const tagMatch = p.lists.get("--tag-match");
+    const texts: Array<
+      [
+        string,
+        "zoneChecking" | "averageFileSize" | "minBrickSize" | "maxBrickSize" | "cluster" | "expandMode",
+      ]
+    > = [
+      ["--zone-checking", "zoneChecking"],
+      ["--average-file-size", "averageFileSize"],
+      ["--min-brick", "minBrickSize"],
+      ["--max-brick", "maxBrickSize"],
+      ["--cluster", "cluster"],
+      ["--expand-mode", "expandMode"],
+    ];
+    const input: VolumeRequestInput = {
+      size,
+      durability,
+      ...(factor !== undefined ? { snapshotFactor: factor } : {}),
+      ...(maxBricks !== undefined ? { maxBricks } : {}),
+      ...(tagMatch ? { tagMatch } : {}),
+    };
+    for (const [flag, field] of texts) {
+      const value = optional(flag);
+      if (value !== undefined) input[field] = value;
+    }
     let request;
     try {
       request = resolveVolumeRequest(input);
     } catch (err) {
       throw asFlag(err, p.values);
     }
-    const inventory = fromFile("--topology", p.values.get("--topology")!, (json) =>
+    const inventory = fromFile("--topology", topologyFile, (json) =>
       topologyToInventory(parseHeketiTopology(json)),
     );
     let result;

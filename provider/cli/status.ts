@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ValidationError } from "../core/errors";
+import { type FlagSpecs, type ParsedFlags, parseFlags } from "./args";
 import { formatSize } from "../core/units";
 import { type ClusterStatus, type StatusTarget, readClusterStatus } from "../resources/status";
 
@@ -32,8 +33,17 @@ script per node over SSH, no node lock.
 Exit status: 0 every node read, 2 read in part (the report says what is missing), 1 invalid input.
 `;
 
-const VALUE_FLAGS = new Set(["--node", "--user", "--port", "--identity", "-i", "--stack", "--known-hosts"]);
-const BOOLEAN_FLAGS = new Set(["--json", "--sudo", "--help", "-h"]);
+const STATUS_FLAGS: FlagSpecs = {
+  node: { type: "string", multiple: true },
+  user: { type: "string" },
+  port: { type: "string" },
+  identity: { type: "string", short: "i" },
+  stack: { type: "string" },
+  "known-hosts": { type: "string" },
+  sudo: { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
 
 /** Stack config as the provider reads it (`pulumi config --json --show-secrets`). */
 export interface StackCredentials {
@@ -47,35 +57,6 @@ export interface StatusDeps {
   read?: (targets: StatusTarget[], opts: { knownHostsFile?: string }) => Promise<ClusterStatus>;
   stackConfig?: (stack: string) => StackCredentials;
   env?: NodeJS.ProcessEnv;
-}
-
-interface Parsed {
-  nodes: string[];
-  values: Map<string, string>;
-  flags: Set<string>;
-}
-
-function parseArgs(args: string[]): Parsed {
-  const p: Parsed = { nodes: [], values: new Map(), flags: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (eq > 0) throw new ValidationError(name, arg.slice(eq + 1), "no value: it is a switch");
-      p.flags.add(name);
-      continue;
-    }
-    if (!VALUE_FLAGS.has(name))
-      throw new ValidationError("argument", arg, `one of ${[...VALUE_FLAGS, ...BOOLEAN_FLAGS].join(", ")}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new ValidationError(name, undefined, "a value after the flag");
-    const key = name === "-i" ? "--identity" : name;
-    if (key === "--node") p.nodes.push(value);
-    else if (p.values.has(key)) throw new ValidationError(key, value, "the flag once");
-    else p.values.set(key, value);
-  }
-  return p;
 }
 
 function port(flag: string, text: string): number {
@@ -147,8 +128,12 @@ export function pulumiStackConfig(stack: string): StackCredentials {
 }
 
 /** The targets and known_hosts file the flags, environment and stack config give. */
-export function targetsOf(p: Parsed, deps: StatusDeps): { targets: StatusTarget[]; knownHostsFile?: string } {
-  if (p.nodes.length === 0) throw new ValidationError("--node", undefined, "at least one --node HOST");
+export function targetsOf(
+  p: ParsedFlags,
+  deps: StatusDeps,
+): { targets: StatusTarget[]; knownHostsFile?: string } {
+  const nodes = p.lists.get("--node") ?? [];
+  if (nodes.length === 0) throw new ValidationError("--node", undefined, "at least one --node HOST");
   const env = deps.env ?? process.env;
   const stackName = p.values.get("--stack");
   const stack = stackName ? (deps.stackConfig ?? pulumiStackConfig)(stackName) : {};
@@ -165,7 +150,7 @@ export function targetsOf(p: Parsed, deps: StatusDeps): { targets: StatusTarget[
   const portText = p.values.get("--port");
   const defaultPort = portText === undefined ? undefined : port("--port", portText);
   const seen = new Set<string>();
-  const targets = p.nodes.map((text) => {
+  const targets = nodes.map((text) => {
     const n = parseNode(text);
     const key = `${n.host}:${n.port ?? defaultPort ?? 22}`;
     if (seen.has(key)) throw new ValidationError("--node", text, "each node once");
@@ -179,7 +164,7 @@ export function targetsOf(p: Parsed, deps: StatusDeps): { targets: StatusTarget[
         ...(privateKey ? { privateKey } : {}),
         ...(password ? { password } : {}),
         ...(passphrase ? { privateKeyPassword: passphrase } : {}),
-        ...(p.flags.has("--sudo") ? { sudo: true } : {}),
+        ...(p.switches.has("--sudo") ? { sudo: true } : {}),
         dialErrorLimit: 2,
         perDialTimeout: 20,
       },
@@ -339,8 +324,8 @@ export async function runStatus(
   deps: StatusDeps = {},
 ): Promise<number> {
   try {
-    const p = parseArgs(args);
-    if (p.flags.has("--help") || p.flags.has("-h")) {
+    const p = parseFlags(args, STATUS_FLAGS);
+    if (p.switches.has("--help")) {
       stdout.write(STATUS_USAGE);
       return 0;
     }
@@ -350,10 +335,10 @@ export async function runStatus(
       stderr.write(
         `pulumi-glusterfs status: no node could be read:\n${report.problems.map((x) => `- ${x}\n`).join("")}`,
       );
-      if (p.flags.has("--json")) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (p.switches.has("--json")) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 1;
     }
-    stdout.write(p.flags.has("--json") ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+    stdout.write(p.switches.has("--json") ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
     return exitCodeOf(report);
   } catch (err) {
     if (err instanceof ValidationError) {

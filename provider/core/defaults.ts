@@ -23,6 +23,8 @@ export const DEFAULTS = {
   brickRoot: DEFAULT_BRICK_ROOT,
   /** A node's failure domain when none is given (Heketi's topology.json starts zones at 1). */
   zone: 1,
+  /** A device with partitions, signatures or a filesystem is refused unless the program opts in. */
+  wipe: false,
   snapshotFactor: 1,
   averageFileSize: 64 * KiB,
   minBrickSize: 1 * GiB,

@@ -18,6 +18,8 @@ import {
   PATTERNS,
   type Rule,
   storageHostRule,
+  tagKeyRule,
+  tagValueRule,
   userOptionKeyRule,
   vgClash,
   volumeNameRule,
@@ -50,10 +52,8 @@ export const hostName = ruled(hostRule);
 /** An address Gluster is given (peers, bricks): not loopback. */
 export const storageHost = ruled(storageHostRule);
 export const devicePath = ruled(devicePathRule);
-export const tagMap = z.record(
-  z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "tag names use letters, digits, '_', '.', '-'"),
-  z.string().regex(/^[A-Za-z0-9_.:/=+-]{0,128}$/, "tag values use letters, digits and _ . : / = + -"),
-);
+/** Node and device tags, here and in topology.json: one rule for names and one for values (names.ts). */
+export const tagMap = z.record(ruled(tagKeyRule), ruled(tagValueRule));
 export const clusterIdSchema = ruled(clusterIdRule);
 export const volumeNameSchema = ruled(volumeNameRule);
 /** Failure domains: whole numbers (Heketi's topology.json starts them at 1; nothing here needs that). */
@@ -158,7 +158,7 @@ export const deviceInputsSchema = z.object({
   node: hostName,
   path: devicePath,
   tags: tagMap.default({}),
-  wipe: z.boolean().default(false),
+  wipe: z.boolean().default(DEFAULTS.wipe),
   connection: connectionSchema,
 });
 export type DeviceInputs = z.infer<typeof deviceInputsSchema>;
@@ -194,20 +194,22 @@ export const brickSchema = z.object({
 export type Brick = z.infer<typeof brickSchema>;
 
 export const tagRuleSchema = z.object({
-  key: z.string(),
-  value: z.string(),
+  key: ruled(tagKeyRule),
+  value: ruled(tagValueRule),
   negate: z.boolean().optional(),
 });
 
 export const volumeInputsSchema = z.object({
   cluster: clusterPolicySchema,
-  topology: z.array(topologyNodeSchema).min(1, "the cluster has no nodes: declare Nodes before the Volume"),
+  topology: z
+    .array(topologyNodeSchema)
+    .min(1, "the cluster has no nodes: declare at least one Node (with a Device) in the Volume's cluster"),
   name: volumeNameSchema,
   /** The one Volume resource owning the volume ("project/stack/resource"; the SDK sets it). */
   owner: ruled(ownerRule).optional(),
   size: z.union([z.string(), z.number()]),
   durability: durabilitySchema,
-  snapshotFactor: z.number().min(1).max(100).default(1),
+  snapshotFactor: z.number().min(1).max(100).default(DEFAULTS.snapshotFactor),
   gid: z.number().int().min(0).max(LIMITS.gidMax).optional(),
   options: z.record(ruled(userOptionKeyRule), ruled(optionValueRule)).default({}),
   zoneChecking: zoneCheckingSchema.optional(),

@@ -50,6 +50,12 @@ export const PATTERNS = {
   heketiId: /^[0-9a-f]{32}$/,
   /** LVM VG and LV names. */
   lvmName: /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$/,
+  /**
+   * Node and device tag names (and the KEY of a tag-match rule): Heketi's characters. Heketi caps
+   * names at 32; we allow 64 because earlier releases of this provider accepted that on resources,
+   * and every Heketi topology still fits.
+   */
+  tagKey: /^[A-Za-z0-9_.-]{1,64}$/,
 } as const;
 
 /** Numeric bounds the builders enforce; the model uses the same. */
@@ -63,6 +69,8 @@ export const LIMITS = {
   optionValueLength: 1024,
   /** Heketi's zones are int32. */
   zoneMax: 2147483647,
+  /** Tag values (Heketi's cap is 64; earlier releases of this provider accepted 128 on resources). */
+  tagValueLength: 128,
 } as const;
 
 /** Substrings LVM reserves for its internal LVs; a name containing one is refused by lvcreate. */
@@ -275,6 +283,30 @@ export const hostRule: Rule = (v) => {
 };
 
 /** A host that Gluster uses for peers and bricks: `hostRule`, and not a loopback address (gluster refuses those). */
+/** A tag name on a Node, a Device or in topology.json, and the KEY of a tag-match rule. */
+export const tagKeyRule: Rule = (v) =>
+  PATTERNS.tagKey.test(v)
+    ? undefined
+    : { why: "is not a tag name", fix: "use 1-64 letters, digits, '_', '.' or '-'" };
+
+/**
+ * A tag value. Tags only steer placement (they never reach a node's shell), so any printable text
+ * is fine; control characters are refused because they would garble previews and errors.
+ */
+export const tagValueRule: Rule = (v) => {
+  if (v.length > LIMITS.tagValueLength)
+    return {
+      why: `is ${v.length} characters long`,
+      fix: `shorten the tag value to at most ${LIMITS.tagValueLength} characters`,
+    };
+  if ([...v].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)))
+    return {
+      why: "contains a control character (newline, tab, escape...)",
+      fix: "use printable characters only",
+    };
+  return undefined;
+};
+
 export const storageHostRule: Rule = (v) => {
   const r = hostRule(v);
   if (r) return r;

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ValidationError } from "./errors";
 import { checkHeketiTopologyShape } from "./heketi-topology-schema";
-import { ruled } from "./model";
+import { ruled, tagMap } from "./model";
 import {
   devicePathRule,
   duplicateNodes,
@@ -17,14 +17,9 @@ import {
 import { parseSize, SIZE_ALLOWED } from "./units";
 import { roundDownExtent, usableDeviceSize } from "./sizing";
 
-const TAG_KEY = /^[a-zA-Z0-9_.-]{1,32}$/;
-
-const tags = z
-  .record(
-    z.string().regex(TAG_KEY, "tag names of 1-32 letters, digits, '_', '.', '-'"),
-    z.string().max(64, "tag values of at most 64 characters"),
-  )
-  .refine((t) => Object.keys(t).length <= 32, "at most 32 tags");
+// Tags follow the resources' rule (model.ts tagMap, names.ts tagKeyRule/tagValueRule): a topology
+// that loads here gives Nodes and Devices that the model accepts.
+const tags = tagMap;
 
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
   try {
@@ -160,6 +155,14 @@ export function parseHeketiTopology(json: unknown): Topology {
     const value = valueAt(json, issue.path);
     if (issue.code === "custom" && issue.params?.refusal)
       throw new RefusedValue(pathOf(issue.path), value, issue.params.refusal as Refusal);
+    // A tag name that failed its rule: the refused value is the key itself.
+    const inner = issue.code === "invalid_key" ? issue.issues[0] : undefined;
+    if (inner?.code === "custom" && inner.params?.refusal)
+      throw new RefusedValue(
+        pathOf(issue.path),
+        issue.path[issue.path.length - 1],
+        inner.params.refusal as Refusal,
+      );
     const allowed = issue.code === "invalid_type" ? `${issue.expected}` : issue.message;
     throw new ValidationError(pathOf(issue.path), value, allowed);
   }

@@ -29,7 +29,7 @@ export const node = declare({
     manageAddress: "Hostname or address used to manage the node (SSH).",
     storageAddress:
       "Hostname or IPv4 address Gluster uses for the node's bricks and peering (not IPv6, not loopback). Default: the manage address.",
-    zone: "Failure domain of the node, an integer from 1. Default 1.",
+    zone: "Failure domain of the node, an integer from 0 to 2147483647 (a Heketi topology.json starts at 1). Default 1.",
     tags: "Node tags, e.g. `arbiter: required`.",
     connection: "SSH connection to the node: the cluster's default overlaid by the node's own fields.",
     members:

@@ -3,11 +3,10 @@
 // queries). Nothing is changed and no node lock is taken. `assembleStatus` is pure, so what the
 // command prints is tested on output recorded from real nodes.
 import type { ExecCounters } from "../core/exec";
-import type { VolumeInputs } from "../core/model";
 import { HEKETI_ID_OPTION, MANAGED_OPTION, OWNER_OPTION, TAG } from "../core/names";
 import * as node from "../node";
 import { FileHostKeyStore, SshPool, type SshConnection, defaultKnownHostsPath } from "../ssh";
-import { ownerTag } from "./volume-survey";
+import { ownerDigest } from "./volume-survey";
 
 export type { VolumeHealth } from "../node";
 
@@ -185,12 +184,6 @@ function perSet(v: node.GlusterVolumeInfo): number {
   if (v.disperseCount > 0) return v.disperseCount;
   if (v.replicaCount > 1) return v.replicaCount;
   return 1;
-}
-
-/** The owner digest our bricks carry for a volume of this cluster and owner (as the Volume tags them). */
-function ownerDigest(cluster: string, owner: string): string | undefined {
-  // ownerTag reads only these two fields of a Volume's inputs.
-  return ownerTag({ cluster: { clusterId: cluster }, owner } as VolumeInputs);
 }
 
 /** Builds the report from what each node's script gave. Pure. */

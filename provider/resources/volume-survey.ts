@@ -18,10 +18,14 @@ import {
 import * as node from "../node";
 import type { Deps } from "./deps";
 
-/** The LVM tag value naming this resource on its bricks: a digest of cluster id and owner. */
+/** The LVM tag value naming one owner's bricks in one cluster: a digest of cluster id and owner. */
+export function ownerDigest(clusterId: string, owner: string): string {
+  return createHash("sha256").update(`${clusterId}\n${owner}`).digest("hex").slice(0, 24);
+}
+
+/** The owner digest of this Volume's bricks; none before the SDK set an owner (earliest releases). */
 export function ownerTag(v: VolumeInputs): string | undefined {
-  if (v.owner === undefined) return undefined;
-  return createHash("sha256").update(`${v.cluster.clusterId}\n${v.owner}`).digest("hex").slice(0, 24);
+  return v.owner === undefined ? undefined : ownerDigest(v.cluster.clusterId, v.owner);
 }
 
 /** A brick on a node that carries this resource's owner tag (its pool does; the LV once formatted). */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../../provider/core/defaults";
 import { credentialsFor, withSecretCredentials } from "./connection";
 import { Node, mergeDependsOn } from "./node";
 import { deviceProvider } from "./providers";
@@ -41,7 +42,7 @@ export class Device extends pulumi.dynamic.Resource {
         clusterId: node.cluster.idInput,
         node: node.given.manageAddress,
         ...given,
-        wipe: args.wipe ?? false,
+        wipe: args.wipe ?? DEFAULTS.wipe,
         connection: node.access.plain,
         ...(credentials ? { credentials } : {}),
         vgName: undefined,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS } from "../../provider/core/defaults";
 import { type ClusterMember, GlusterCluster, type MemberDevice } from "./cluster";
 import {
   ConnectionArgs,
@@ -61,7 +62,7 @@ export class Node extends pulumi.dynamic.Resource implements ClusterMember {
     const given = {
       manageAddress: args.manageAddress,
       storageAddress: args.storageAddress ?? args.manageAddress,
-      zone: args.zone ?? 1,
+      zone: args.zone ?? DEFAULTS.zone,
       tags: args.tags ?? {},
     };
     super(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_DURABILITY_INPUT } from "../../provider/core/defaults";
 import type { VolumeHealth } from "../../provider/core/model";
 import { GlusterCluster } from "./cluster";
 import { credentialsFor, withSecretCredentials } from "./connection";
@@ -115,7 +116,9 @@ export class Volume extends pulumi.dynamic.Resource {
         // Deterministic, so a retried create recognises its own bricks.
         owner: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         size: args.size,
-        durability: args.durability ?? { type: "replicate", replica: 3 },
+        // Written out, not left to the provider: state since the first release records it and diff
+        // compares it, so a Volume that names no durability keeps showing no change.
+        durability: args.durability ?? { ...DEFAULT_DURABILITY_INPUT },
         snapshotFactor: args.snapshotFactor,
         gid: args.gid,
         options: args.options ?? {},

@@ -63,6 +63,31 @@ export type Fault =
 
 export class StepFailure extends Error {}
 
+/**
+ * provider/node with the named operations played by a fake cluster (whichever `current()` returns
+ * at the call) and everything else real. For a test file's node mock:
+ *   jest.mock("../../provider/node", () =>
+ *     jest.requireActual<typeof import("../support/fake-cluster")>("../support/fake-cluster")
+ *       .nodeWithFakeOperations(() => mockHolder.cluster, ["createBrick", ...]));
+ */
+export function nodeWithFakeOperations(
+  current: () => FakeCluster | undefined,
+  names: Array<keyof ReturnType<FakeCluster["operations"]>>,
+): typeof node {
+  const forward =
+    (name: string) =>
+    (...args: unknown[]): unknown => {
+      const cluster = current();
+      if (!cluster) throw new Error(`provider/node ${name} was called before the test set up a fake cluster`);
+      const operation = (cluster.operations() as Record<string, ((...a: unknown[]) => unknown) | undefined>)[
+        name
+      ];
+      if (!operation) throw new Error(`the fake cluster plays no operation ${name}`);
+      return operation(...args);
+    };
+  return { ...real, ...Object.fromEntries(names.map((n) => [n, forward(String(n))])) };
+}
+
 /** What a script's refusal (exit 3, nothing changed) looks like to the caller. */
 class Refusal extends RemoteError {
   constructor(reason: string) {

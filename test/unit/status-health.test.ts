@@ -8,22 +8,15 @@ import { volumeInputs } from "../support/handler-inputs";
 
 const mockHolder: { cluster?: FakeCluster; scripts: string[] } = { scripts: [] };
 
-jest.mock("../../provider/node", () => {
-  const actual = jest.requireActual("../../provider/node");
-  const forward =
-    (name: string) =>
-    (...args: unknown[]) =>
-      (mockHolder.cluster!.operations() as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
-  return {
-    ...actual,
-    ...Object.fromEntries(
-      ["createBrick", "createVolume", "setOptions", "startVolume", "readVolume", "readInventory"].map((n) => [
-        n,
-        forward(n),
-      ]),
+// provider/node's operations are played by the fake cluster of the test (test/support/fake-cluster).
+jest.mock("../../provider/node", () =>
+  jest
+    .requireActual<typeof import("../support/fake-cluster")>("../support/fake-cluster")
+    .nodeWithFakeOperations(
+      () => mockHolder.cluster,
+      ["createBrick", "createVolume", "setOptions", "startVolume", "readVolume", "readInventory"],
     ),
-  };
-});
+);
 
 // Any script run outside the fake's operations (the health fallback) is recorded and answers as a
 // node whose glusterd is down would: no sections.

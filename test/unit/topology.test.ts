@@ -1,9 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ValidationError } from "../../provider/core/errors";
+import { nodeInputsSchema } from "../../provider/core/model";
+import { parseTagRule } from "../../provider/core/placement";
 import { parseHeketiTopology, topologyToInventory } from "../../provider/core/topology";
 import { usableDeviceSize } from "../../provider/core/sizing";
 import { GiB, TiB } from "../../provider/core/units";
+import { nodeInputs } from "../support/handler-inputs";
 
 const fixture = (name: string): unknown =>
   JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/topology", name), "utf8"));
@@ -112,5 +115,51 @@ describe("Heketi topology.json", () => {
         }),
       ).field,
     ).toBe("topology.clusters[0].nodes[0].devices[0].free");
+  });
+});
+
+describe("one tag rule for topology.json, Node and Device inputs and tag-match rules", () => {
+  const topologyWith = (tags: Record<string, string>) => ({
+    clusters: [
+      {
+        nodes: [
+          {
+            node: { hostnames: { manage: ["n1"], storage: ["10.0.0.1"] }, zone: 1, tags },
+            devices: ["/dev/sdb"],
+          },
+        ],
+      },
+    ],
+  });
+  const key40 = "rack.row-".padEnd(40, "x");
+
+  it("a 40-character name and a value with blanks pass all three (names over Heketi's 32 were refused by topology.json only)", () => {
+    const tags = { [key40]: "row 4 / bay 2" };
+    expect(parseHeketiTopology(topologyWith(tags)).clusters[0]!.nodes[0]!.tags).toEqual(tags);
+    expect(nodeInputsSchema.safeParse(nodeInputs({ tags })).success).toBe(true);
+    expect(parseTagRule(`${key40}!=row 4 / bay 2`)).toEqual({
+      key: key40,
+      value: "row 4 / bay 2",
+      negate: true,
+    });
+  });
+
+  it.each([
+    ["bad key", "v", "is not a tag name", "1-64 letters"],
+    ["k".repeat(65), "v", "is not a tag name", "1-64 letters"],
+    ["k", "a\nb", "control character", "printable"],
+    ["k", "x".repeat(129), "is 129 characters long", "at most 128"],
+  ])("%p = %p is refused by all three, naming the field, the value and the fix", (key, value, why, fix) => {
+    const fromFile = errorOf(() => parseHeketiTopology(topologyWith({ [key]: value })));
+    expect(fromFile.field).toBe(`topology.clusters[0].nodes[0].node.tags.${key}`);
+    expect(fromFile.message).toContain(why);
+    expect(fromFile.message).toContain(fix);
+    const parsed = nodeInputsSchema.safeParse(nodeInputs({ tags: { [key]: value } }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(["tags", key]);
+    const rule = errorOf(() => parseTagRule(`${key}=${value}`, "tagMatch[0]"));
+    expect(rule.field).toBe("tagMatch[0]");
+    expect(rule.message).toContain(why);
+    expect(rule.message).toContain(fix);
   });
 });

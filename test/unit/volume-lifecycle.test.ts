@@ -15,15 +15,12 @@ import { volumeInputs } from "../support/handler-inputs";
 
 const mockHolder: { cluster?: FakeCluster | undefined } = {};
 
-jest.mock("../../provider/node", () => {
-  const actual = jest.requireActual("../../provider/node");
-  const forward =
-    (name: string) =>
-    (...args: unknown[]) =>
-      (mockHolder.cluster!.operations() as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
-  return {
-    ...actual,
-    ...Object.fromEntries(
+// provider/node's operations are played by the fake cluster of the test (test/support/fake-cluster).
+jest.mock("../../provider/node", () =>
+  jest
+    .requireActual<typeof import("../support/fake-cluster")>("../support/fake-cluster")
+    .nodeWithFakeOperations(
+      () => mockHolder.cluster,
       [
         "createBrick",
         "growBrick",
@@ -37,10 +34,9 @@ jest.mock("../../provider/node", () => {
         "deleteVolume",
         "readVolume",
         "readInventory",
-      ].map((n) => [n, forward(n)]),
+      ],
     ),
-  };
-});
+);
 
 const GiB = 1024 ** 3;
 const hosts = [1, 2, 3, 4].map((i) => ({

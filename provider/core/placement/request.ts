@@ -3,6 +3,7 @@
 import { DEFAULTS, EXPAND_MODES, ZONE_CHECKING_MODES } from "../defaults";
 import { type DurabilityInput, resolveDurability, setSizeOf } from "../durability";
 import { ValidationError } from "../errors";
+import { LIMITS, tagKeyRule, tagValueRule } from "../names";
 import { KiB, parseSize, formatSize } from "../units";
 import { EXTENT, XFS_MIN_SIZE } from "../sizing";
 import type { TagRule, VolumeRequest } from "./types";
@@ -23,17 +24,26 @@ export interface VolumeRequestInput {
   expandMode?: string;
 }
 
-const TAG_KEY = /^[a-zA-Z0-9_.-]{1,32}$/;
-const TAG_RULE_ALLOWED =
-  "KEY=VALUE or KEY!=VALUE, KEY of 1-32 letters, digits, '_', '.', '-', VALUE up to 64 characters";
+const TAG_RULE_ALLOWED = `KEY=VALUE or KEY!=VALUE, KEY of 1-64 letters, digits, '_', '.', '-', VALUE up to ${LIMITS.tagValueLength} printable characters`;
+
+/** A tag-match rule whose key and value follow the tags' own rules (names.ts), else the reason. */
+function tagRuleProblem(key: string, value: string): string | undefined {
+  const k = tagKeyRule(key);
+  if (k) return `KEY ${k.why}; ${k.fix}`;
+  const v = tagValueRule(value);
+  return v && `VALUE ${v.why}; ${v.fix}`;
+}
 
 /** Parses Heketi's device-tag-match syntax: `key=value` or `key!=value`. */
 export function parseTagRule(text: string, field = "tagMatch"): TagRule {
-  const match = /^([^=!]+)(!?=)(.*)$/.exec(text);
-  if (!match || !TAG_KEY.test(match[1]!) || match[3]!.length > 64) {
-    throw new ValidationError(field, text, TAG_RULE_ALLOWED);
-  }
-  return { key: match[1]!, value: match[3]!, negate: match[2] === "!=" };
+  // s: a newline in VALUE is matched, then refused by the value rule with a reason.
+  const match = /^([^=!]*)(!?=)(.*)$/s.exec(text);
+  if (!match) throw new ValidationError(field, text, TAG_RULE_ALLOWED);
+  // Both groups always take part in a match (they may be empty), so they are strings.
+  const [, key = "", op, value = ""] = match;
+  const problem = tagRuleProblem(key, value);
+  if (problem) throw new ValidationError(field, text, TAG_RULE_ALLOWED, problem);
+  return { key, value, negate: op === "!=" };
 }
 
 function oneOf<T extends string>(
@@ -81,9 +91,11 @@ export function resolveVolumeRequest(input: VolumeRequestInput): VolumeRequest {
     throw new ValidationError("averageFileSize", input.averageFileSize, "at least 1KiB");
   const tagMatch = (input.tagMatch ?? []).map((rule, i) => {
     if (typeof rule === "string") return parseTagRule(rule, `tagMatch[${i}]`);
-    if (!TAG_KEY.test(rule.key) || typeof rule.value !== "string" || rule.value.length > 64) {
-      throw new ValidationError(`tagMatch[${i}]`, rule, TAG_RULE_ALLOWED);
-    }
+    const problem =
+      typeof rule.key === "string" && typeof rule.value === "string"
+        ? tagRuleProblem(rule.key, rule.value)
+        : "KEY and VALUE must be strings";
+    if (problem) throw new ValidationError(`tagMatch[${i}]`, rule, TAG_RULE_ALLOWED, problem);
     return { key: rule.key, value: rule.value, negate: rule.negate === true };
   });
   const minBrickSize =
