@@ -155,6 +155,44 @@ describe("Node", () => {
     ]);
   });
 
+  describe("create with peer.state failing", () => {
+    const cliDown = failed("Connection failed. Please check if gluster daemon is operational.", 1);
+
+    test("in the first check: fails naming the step, nothing probed on any node", async () => {
+      const { nodes, deps } = setup();
+      nodes.on("10.0.0.4", "node.glusterd-check", glusterdActive).on("10.0.0.4", "peer.state", cliDown);
+      const err = (await rejection(registry.node.create(deps, nodeInputs()))) as RemoteError;
+      expect(err).toBeInstanceOf(RemoteError);
+      expect(err.message).toMatch(/10\.0\.0\.4: step peer\.state/);
+      expect(nodes.steps()).toEqual(["10.0.0.4 node.glusterd-check", "10.0.0.4 peer.state"]);
+    });
+
+    test("after the node joined: fails (nothing recorded), and the re-run probes again and records the peer", async () => {
+      const { nodes, deps } = setup();
+      nodes
+        .on("10.0.0.4", "node.glusterd-check", glusterdActive)
+        .on("10.0.0.4", "peer.state", peerState, cliDown, peerState)
+        .on("10.0.0.1", "peer.probe", ok(out.change("peer probe gluster-4")))
+        .on("10.0.0.4", "peer.probe", ok());
+      const err = (await rejection(registry.node.create(deps, nodeInputs()))) as RemoteError;
+      expect(err.message).toMatch(/10\.0\.0\.4: step peer\.state/);
+      expect(nodes.steps().slice(-3)).toEqual([
+        "10.0.0.1 peer.probe",
+        "10.0.0.4 peer.probe",
+        "10.0.0.4 peer.state",
+      ]);
+      // The engine recorded nothing, so the next `up` creates again: probing a peer twice is
+      // harmless, and this time the peer is read and recorded.
+      nodes.runs.length = 0;
+      const r = await registry.node.create(deps, nodeInputs());
+      expect(r.outs).toMatchObject({ peerUuid: SELF_UUID });
+      expect(nodes.steps().filter((s) => s.endsWith("peer.probe"))).toEqual([
+        "10.0.0.1 peer.probe",
+        "10.0.0.4 peer.probe",
+      ]);
+    });
+  });
+
   test("read with glusterd not answering fails naming the step (refresh keeps the state)", async () => {
     const { nodes, deps } = setup();
     nodes.on(
@@ -317,6 +355,18 @@ describe("Device", () => {
     expect(fresh.outs).toEqual({ ...deviceInputs({ tags: { ssd: "1" } }), ...INVENTORY_VG });
     const kept = await registry.device.update(deps, "id", olds, deviceInputs({ path: "/dev/vdc" }));
     expect(kept.outs).toMatchObject({ vgName: "gfs_lab_vdc", sizeBytes: 7, freeBytes: 3 });
+  });
+
+  test("update with the node unreachable fails, so the engine keeps the old state; nothing runs", async () => {
+    const { nodes, deps } = setup();
+    nodes.unreachable("10.0.0.1");
+    const olds = { ...deviceInputs(), ...LAB_VG };
+    const err = await rejection(
+      registry.device.update(deps, "id", olds, deviceInputs({ tags: { ssd: "1" } })),
+    );
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err.message).toMatch(/10\.0\.0\.1: step node\.inventory: connect ECONNREFUSED/);
+    expect(nodes.runs).toEqual([]);
   });
 
   describe("delete", () => {

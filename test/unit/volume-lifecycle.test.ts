@@ -2,7 +2,8 @@
 // ownership (a failed operation touches only what this resource made), name collisions refused in
 // preview, and convergence of create, expand and delete after a cut at every step.
 import type { RemoteExecutor } from "../../provider/core/exec";
-import { MANAGED_OPTION, OWNER_OPTION } from "../../provider/core/names";
+import { MANAGED_OPTION, OWNER_OPTION, TAG } from "../../provider/core/names";
+import { REBALANCED_OPTION } from "../../provider/node/volume";
 import {
   type Handler,
   type Inputs,
@@ -503,5 +504,93 @@ describe("failure branches of read, update and delete", () => {
     };
     await expect(handlers.volume.create(planned)).rejects.toThrow(/10\.0\.0\.2: connect ECONNREFUSED/);
     expect(c.calls).toEqual([]);
+  });
+});
+
+describe("the remaining handler branches (issue 10)", () => {
+  test("create failing and its cleanup failing too: the error says cleanup is incomplete; the next up finishes it", async () => {
+    const ref = fresh();
+    ref.calls.length = 0;
+    await up(ref, undefined, volume());
+    const end = ref.snapshot();
+    const volumeCreate = ref.calls.findIndex((k) => k.op === "volume.create") + 1;
+    expect(volumeCreate).toBeGreaterThan(1); // bricks come first
+
+    const c = fresh();
+    const planned = (await handlers.volume.check({}, volume())).inputs!;
+    // From 'volume create' on, every mutating step fails: the bricks were made, and cleanup
+    // cannot remove them either.
+    c.arm({ at: volumeCreate, mode: "rest" });
+    const err = await handlers.volume.create(planned).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(
+      /fault injected at step \d+ \(volume\.create[\s\S]*\(cleanup after the failure was not complete: [\s\S]*brick\.destroy[\s\S]*run `pulumi up` again to finish\)/,
+    );
+    expect(c.calls.filter((k) => k.op === "brick.destroy").length).toBeGreaterThan(0); // cleanup tried
+    expect(c.nodes.flatMap((n) => n.lvs).length).toBeGreaterThan(0); // and could not
+    c.arm(undefined);
+    await up(c, undefined, volume());
+    expect(c.snapshot()).toEqual(end);
+  });
+
+  test("delete meeting recorded bricks now tagged for another owner: those stay, the rest go, the error says why", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    const bricks = made.bricks as { node: string }[];
+    const foreignNode = bricks[bricks.length - 1]?.node;
+    if (!foreignNode) throw new Error("the volume was made without bricks");
+    const foreign = c.node(foreignNode).lvs.filter((l) => l.tags[TAG.owner] !== undefined);
+    expect(foreign.length).toBeGreaterThan(0);
+    for (const l of foreign) l.tags[TAG.owner] = "0123456789abcdef01234567"; // another Volume's digest
+    const kept = JSON.stringify(c.node(foreignNode).lvs);
+    await expect(handlers.volume.delete("data", made)).rejects.toThrow(
+      /tagged for another Volume resource and were left alone; remove this volume from state/,
+    );
+    expect(JSON.stringify(c.node(foreignNode).lvs)).toBe(kept);
+    for (const n of c.nodes.filter((x) => x.manage !== foreignNode)) expect(n.lvs).toEqual([]);
+    expect(c.volumes.has("data")).toBe(false);
+  });
+
+  test("an expansion cut before its rebalance: the next up rebalances (and only then), a third does nothing", async () => {
+    const c = fresh();
+    const small = await up(c, undefined, volume());
+    c.calls.length = 0;
+    await up(c, small, volume({ size: "4Gi" }));
+    const rebalanceAt = c.calls.findIndex((k) => k.op === "volume.rebalance") + 1;
+    expect(rebalanceAt).toBeGreaterThan(1);
+
+    const d = fresh();
+    const state = await up(d, undefined, volume());
+    d.arm({ at: rebalanceAt, mode: "before" });
+    await expect(up(d, state, volume({ size: "4Gi" }))).rejects.toThrow(/fault injected/);
+    d.arm(undefined);
+    const live = d.volumes.get("data");
+    expect(live?.options[REBALANCED_OPTION]).not.toBe(String(live?.bricks.length));
+
+    d.calls.length = 0;
+    const grown = await up(d, await refresh(state), volume({ size: "4Gi" }));
+    expect(d.calls.filter((k) => k.op === "volume.rebalance").map((k) => k.outcome)).toEqual(["ok"]);
+    expect(d.calls.filter((k) => k.op === "brick.create" || k.op === "volume.add-bricks")).toEqual([]);
+    expect(live?.options[REBALANCED_OPTION]).toBe(String(live?.bricks.length));
+    d.calls.length = 0;
+    await up(d, grown, volume({ size: "4Gi" }));
+    expect(d.calls).toEqual([]);
+  });
+
+  test("refresh with a brick node unreachable: read from the others, the recorded bricks kept as they are", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    const bricks = made.bricks as { node: string }[];
+    const away = bricks.find((b) => b.node !== bricks[0]?.node)?.node;
+    if (!away) throw new Error("the volume's bricks are all on one node");
+    down.add(away);
+    newProcess();
+    const r = await handlers.volume.read("data", made);
+    expect(r.props?.bricks).toEqual(made.bricks);
+    expect(r.props?.status).toBe("Started");
+    expect(r.inputs?.bricks).toEqual(made.bricks);
   });
 });
