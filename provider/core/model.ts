@@ -77,6 +77,11 @@ export const proxyConnectionSchema = z.object({
     .optional(),
   password: z.string().optional(),
   privateKey: z.string().optional(),
+  /**
+   * A private key file on the machine that runs pulumi, read when dialling: only the path is in
+   * state, so a Volume or Device that dials with it carries no credential.
+   */
+  privateKeyPath: z.string().min(1).optional(),
   privateKeyPassword: z.string().optional(),
   agentSocketPath: z.string().optional(),
   dialErrorLimit: z.number().int().min(1).max(100).optional(),

@@ -2,8 +2,10 @@
 // script on a node, the stack's configuration, what this provider process has planned so far,
 // and where to log. A provider process builds one set (provider/dynamic); a unit test builds
 // its own, with a recording executor in place of SSH.
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ValidationError } from "../core/errors";
 import type { RemoteExecutor } from "../core/exec";
 import type { Connection } from "../core/model";
 import { FileHostKeyStore, type HostKeyStore, SshPool, debugLogger, defaultKnownHostsPath } from "../ssh";
@@ -39,10 +41,40 @@ export interface Deps {
   log(line: string): void;
 }
 
+/**
+ * A key named by `privateKeyPath` (the node's or its jump host's) read in, at dial time: only the
+ * path is ever in a resource's inputs or state. A key given in the connection wins.
+ */
+export function withKeyFiles(
+  connection: Connection,
+  read: (file: string) => string = (file) => fs.readFileSync(file, "utf8"),
+): Connection {
+  function load<T extends { privateKey?: string | undefined; privateKeyPath?: string | undefined }>(
+    c: T,
+    field: string,
+  ): T {
+    if (c.privateKey || !c.privateKeyPath) return c;
+    const given = c.privateKeyPath;
+    const file = given.startsWith("~/") ? path.join(os.homedir(), given.slice(2)) : given;
+    try {
+      return { ...c, privateKey: read(file) };
+    } catch (err) {
+      throw new ValidationError(
+        field,
+        given,
+        "a readable private key file on the machine that runs pulumi",
+        err instanceof Error ? err.message : String(err),
+      );
+    }
+  }
+  const own = load(connection, "connection.privateKeyPath");
+  return own.proxy ? { ...own, proxy: load(own.proxy, "connection.proxy.privateKeyPath") } : own;
+}
+
 /** A connection with the stack's default credentials filled in where the resource gave none. */
 export function withDefaultCredentials(connection: Connection, defaults: StackDefaults): Connection {
   const merged: Connection = { ...connection };
-  if (!merged.privateKey && !merged.password && !merged.agentSocketPath) {
+  if (!merged.privateKey && !merged.privateKeyPath && !merged.password && !merged.agentSocketPath) {
     if (defaults.privateKey) merged.privateKey = defaults.privateKey;
     if (defaults.password) merged.password = defaults.password;
   }
@@ -87,7 +119,7 @@ export function createDeps(
   const executors = opts.executors ?? sshExecutor;
   const deps: Deps = {
     executorFor: (target) =>
-      executors({ ...target, connection: withDefaultCredentials(target.connection, defaults) }),
+      executors({ ...target, connection: withKeyFiles(withDefaultCredentials(target.connection, defaults)) }),
     stack: () => defaults,
     configure: (values) => {
       defaults = Object.fromEntries(

@@ -34,6 +34,8 @@ const proxyDocs = {
   user: "SSH user. Default root.",
   password: "Password for password authentication.",
   privateKey: "Private key in OpenSSH or PEM format.",
+  privateKeyPath:
+    "Path of a private key file on the machine that runs pulumi, read when dialling; only the path is stored.",
   privateKeyPassword: "Passphrase of an encrypted private key.",
   agentSocketPath: "Path of an ssh-agent socket to authenticate with.",
   dialErrorLimit: "How many times to try to connect before failing. Default 10.",

@@ -13,6 +13,11 @@ export interface ConnectionArgs {
   password?: pulumi.Input<string>;
   /** Private key in OpenSSH or PEM format (or stack config `glusterfs:privateKey`). Stored only as a Pulumi secret. */
   privateKey?: pulumi.Input<string>;
+  /**
+   * Path of a private key file on the machine that runs pulumi, read when the provider dials. Only
+   * the path is stored, so no resource's state holds the key.
+   */
+  privateKeyPath?: pulumi.Input<string>;
   /** Passphrase of an encrypted private key. Stored only as a Pulumi secret. */
   privateKeyPassword?: pulumi.Input<string>;
   /** Path of an ssh-agent socket. */

@@ -4,6 +4,9 @@
 // failing, a refusal), and what the generic runtime does around them (engine keys, unknowns,
 // replacements, credentials). The Volume's paths run against the node model in
 // volume-lifecycle.test.ts; the lab and e2e tiers prove the scripts themselves.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { RemoteError } from "../../provider/core/errors";
 import { type Deps, type Inputs, createDeps, handlersFor, registry } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/handler";
@@ -535,6 +538,41 @@ describe("the generic runtime (what the engine calls)", () => {
     expect(r.outs.connection).toEqual({ user: "root" });
     expect(r.outs.credentials).toEqual({ "10.0.0.4": { privateKey: "node-4-KEY-material" } });
     expect(JSON.stringify(r.outs)).not.toContain("stack-Passw0rd-1");
+  });
+
+  test("privateKeyPath: the key file is read when dialling (the stack default does not override it); only the path is in the outputs", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handlers-key-"));
+    try {
+      const keyFile = path.join(dir, "id_ed25519");
+      fs.writeFileSync(keyFile, "file-KEY-material-4\n", { mode: 0o600 });
+      const nodes = new RecordedNodes();
+      const dialled: Inputs[] = [];
+      const deps = createDeps({
+        executors: (t) => (dialled.push({ host: t.manageAddress, ...t.connection }), nodes.executors(t)),
+        stack: { password: "stack-Passw0rd-2" },
+      });
+      nodes.on("10.0.0.1", "node.inventory", { stdout: INVENTORY });
+      const device = deviceInputs({ connection: { user: "root", privateKeyPath: keyFile } });
+      const r = await handlersFor(deps).device.update("id", { ...device, ...LAB_VG }, device);
+      expect(dialled).toEqual([
+        { host: "10.0.0.1", user: "root", privateKeyPath: keyFile, privateKey: "file-KEY-material-4\n" },
+      ]);
+      expect(r.outs.connection).toEqual({ user: "root", privateKeyPath: keyFile });
+      expect(r.outs.credentials).toBeUndefined();
+      expect(JSON.stringify(r.outs)).not.toContain("KEY-material");
+
+      // A file that cannot be read: refused naming the field, the path and what is needed; nothing run.
+      nodes.runs.length = 0;
+      const missing = deviceInputs({
+        connection: { user: "root", privateKeyPath: path.join(dir, "absent") },
+      });
+      const err = await rejection(handlersFor(deps).device.update("id", { ...missing, ...LAB_VG }, missing));
+      expect(err.message).toContain(`connection.privateKeyPath: invalid value "${path.join(dir, "absent")}"`);
+      expect(err.message).toContain("a readable private key file");
+      expect(nodes.runs).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a failure's message never carries a credential", async () => {

@@ -196,6 +196,29 @@ describe("other ways of giving a connection", () => {
     expect(named("m1").inputs.connection).toEqual({ host: "10.0.1.1", user: "admin", sudo: true });
   });
 
+  test("a key file (privateKeyPath): no credentials input, no key in any resource's inputs, only the path", async () => {
+    useMocks();
+    const sdk = await import("../../sdk/nodejs");
+    const keyFile = "/home/ops/.ssh/gluster_ed25519";
+    const cluster = new sdk.GlusterCluster("c3", { connection: { user: "root", privateKeyPath: keyFile } });
+    const n = new sdk.Node("k1", { cluster, manageAddress: "10.0.2.1" });
+    new sdk.Device("k1-vdb", { node: n, path: "/dev/vdb" });
+    new sdk.Volume("v3", { cluster, size: "1GiB" });
+    await settle(4);
+    for (const r of registered) {
+      expect(r.inputs.credentials).toBeUndefined();
+      expect(JSON.stringify(r.inputs)).not.toMatch(/privateKey"|password/);
+    }
+    expect(named("k1-vdb").inputs.connection).toEqual({
+      host: "10.0.2.1",
+      user: "root",
+      privateKeyPath: keyFile,
+    });
+    expect(named("v3").inputs.topology).toEqual([
+      expect.objectContaining({ connection: { host: "10.0.2.1", user: "root", privateKeyPath: keyFile } }),
+    ]);
+  });
+
   test("a whole connection given as an Output: the secrets still travel apart", async () => {
     useMocks();
     const sdk = await import("../../sdk/nodejs");
