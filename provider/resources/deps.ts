@@ -9,9 +9,10 @@ import { ValidationError } from "../core/errors";
 import type { RemoteExecutor } from "../core/exec";
 import type { Connection } from "../core/model";
 import { FileHostKeyStore, type HostKeyStore, SshPool, debugLogger, defaultKnownHostsPath } from "../ssh";
+import * as node from "../node";
 import { withFaults } from "./faults";
+import { SharedReads, readKey } from "./shared-reads";
 
-/** Stack configuration (`glusterfs:privateKey` and friends). */
 /** Stack config values; a key the stack does not set is absent or `undefined` (config.get's answer). */
 export interface StackDefaults {
   privateKey?: string | undefined;
@@ -32,6 +33,11 @@ export type ExecutorFactory = (target: Target & { connection: Connection }) => R
 export interface Deps {
   /** An executor for the node, the stack's default credentials filled in where it gave none. */
   executorFor(target: Target): RemoteExecutor;
+  /**
+   * The node's inventory; an identical read already in flight for the same node is joined
+   * (shared-reads.ts), so resources checked at once cost one round trip per node.
+   */
+  inventory(target: Target, opts?: node.InventoryOptions): Promise<node.NodeInventory>;
   /** The stack's configuration as last set (configure runs once per provider process). */
   stack(): StackDefaults;
   configure(values: StackDefaults): void;
@@ -117,9 +123,12 @@ export function createDeps(
     return withFaults(pool, pool.executor({ ...conn, host: conn.host ?? target.manageAddress }));
   };
   const executors = opts.executors ?? sshExecutor;
+  const reads = new SharedReads();
   const deps: Deps = {
     executorFor: (target) =>
       executors({ ...target, connection: withKeyFiles(withDefaultCredentials(target.connection, defaults)) }),
+    inventory: (target, o = {}) =>
+      reads.join(readKey(target, "inventory", o), () => node.readInventory(deps.executorFor(target), o)),
     stack: () => defaults,
     configure: (values) => {
       defaults = Object.fromEntries(

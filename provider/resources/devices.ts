@@ -35,7 +35,7 @@ export async function prepareDevice(deps: Deps, d: DeviceInputs): Promise<VgFact
 
 export async function readDevice(deps: Deps, d: DeviceInputs): Promise<VgFacts | undefined> {
   const vg = vgName(d.clusterId, d.path);
-  const inventory = await node.readInventory(targetOf(deps, d));
+  const inventory = await deps.inventory({ manageAddress: d.node, connection: d.connection });
   return factsOf(inventory.vgs.find((g) => g.name === vg));
 }
 
@@ -62,10 +62,7 @@ export async function plannerInventory(deps: Deps, v: VolumeInputs): Promise<Inv
   const read = await Promise.all(
     v.topology.map(
       async (n) =>
-        [
-          n.manageAddress,
-          await node.readInventory(deps.executorFor(n), { devices: n.devices.map((d) => d.path) }),
-        ] as const,
+        [n.manageAddress, await deps.inventory(n, { devices: n.devices.map((d) => d.path) })] as const,
     ),
   );
   return plannerInventoryOf(deps.memory, v, new Map(read));

@@ -67,7 +67,7 @@ export async function surveyVolume(
   const unreachable: string[] = [];
   const read = async (t: VolumeInputs["topology"][number]) => {
     try {
-      const inv = await node.readInventory(deps.executorFor(t), {
+      const inv = await deps.inventory(t, {
         devices: t.devices.map((d) => d.path),
         brickRoot: v.cluster.brickRoot,
         // Cluster-wide queries: one node answers for all (volume-health.ts).

@@ -124,6 +124,10 @@ export function newStack(example: string, stackName = "e2e"): Stack {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
+    // The programs are type-checked once, against the SDK's sources, by the unit tier
+    // (test/unit/examples-typecheck.test.ts); checking them again on every CLI command cost
+    // 4-5 s of CPU each, taken from the lab's emulated nodes.
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   const stack: Stack = { dir, name: stackName, env, lab: labStatus() };
   expectOk(pulumi(stack, ["stack", "init", stackName], { outsideLab: true }));
@@ -163,9 +167,26 @@ function pulumiArgv(stack: Stack, args: string[], opts: PulumiOptions): string[]
   return opts.outsideLab ? command : ["ip", "netns", "exec", stack.lab.namespace, ...command];
 }
 
+/**
+ * Appends one line per CLI command (stack, command, seconds) to `timings.tsv` in the scratch
+ * folder: where an e2e file spends its time, read after a run to see what to make faster.
+ */
+function recordTiming(stack: Stack, args: string[], startedMs: number, code: number): void {
+  const command = args.filter((a) => !a.startsWith("--") || a === "--expect-no-changes").slice(0, 3);
+  const line = [
+    new Date(startedMs).toISOString(),
+    path.basename(stack.dir),
+    command.join(" "),
+    ((Date.now() - startedMs) / 1000).toFixed(1),
+    String(code),
+  ].join("\t");
+  fs.appendFileSync(path.join(SCRATCH, "timings.tsv"), line + "\n");
+}
+
 /** Runs `pulumi ARGS` for the stack inside the lab's network namespace. */
 export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): ExecResult {
   const argv = pulumiArgv(stack, args, opts);
+  const startedMs = Date.now();
   const r = spawnSync(argv[0]!, argv.slice(1), {
     cwd: stack.dir,
     env: stack.env,
@@ -175,6 +196,7 @@ export function pulumi(stack: Stack, args: string[], opts: PulumiOptions = {}): 
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) throw r.error;
+  recordTiming(stack, args, startedMs, r.status ?? 128);
   return { code: r.status ?? 128, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -188,6 +210,7 @@ export function pulumiAsync(
   opts: PulumiOptions & { env?: NodeJS.ProcessEnv; onOutput?: (soFar: string) => void } = {},
 ): Promise<ExecResult> {
   const argv = pulumiArgv(stack, args, opts);
+  const startedMs = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: stack.dir, env: { ...stack.env, ...opts.env } });
     let stdout = "";
@@ -201,6 +224,7 @@ export function pulumiAsync(
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      recordTiming(stack, args, startedMs, code ?? 128);
       resolve({ code: code ?? 128, stdout, stderr });
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
