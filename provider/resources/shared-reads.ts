@@ -5,7 +5,7 @@
 // would have got a moment later on its own; nothing is kept once a read settles, so no answer
 // outlives the moment it was read in and every later step reads the node afresh.
 import type { InventoryOptions } from "../node";
-import type { Target } from "./deps";
+import type { Connection } from "../core/model";
 
 export class SharedReads {
   private readonly inFlight = new Map<string, Promise<unknown>>();
@@ -28,7 +28,11 @@ export class SharedReads {
  * The key of one node read: the node as dialled (address, port, user, proxy: two nodes behind
  * one forwarding host differ by port) and the read's options.
  */
-export function readKey(target: Target, what: string, opts: InventoryOptions = {}): string {
+export function readKey(
+  target: { manageAddress: string; connection: Connection },
+  what: string,
+  opts: InventoryOptions = {},
+): string {
   const c = target.connection;
   return JSON.stringify([
     what,
