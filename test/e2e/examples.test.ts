@@ -1,39 +1,14 @@
-// The other examples, each through the real CLI against the lab. heketi-topology is applied: up,
-// the layout Gluster reports, a client write and read, and a destroy that leaves the nodes clean.
-// arbiter and disperse are previewed against the same nodes: the program runs, the provider reads
-// the nodes and plans, and the planned layout is the one the example asks for, with nothing
-// changed on any node. Volumes of both layouts are made, grown, cut and destroyed for real by
-// several-volumes.test.ts (arbitrated and dispersed, through the same SDK and provider); applying
-// each example again here cost two more whole pool lifecycles of CI time.
+// The other examples, each run through the real CLI against the lab by preview: the program runs,
+// the provider reads the nodes and plans, the planned layout is the one the example asks for, and
+// nothing changes on any node. Volumes of these layouts (replica 3, arbiter, disperse 2+1) are
+// made, grown, cut and destroyed for real by several-volumes and quickstart through the same SDK
+// and provider; applying each example again cost whole pool lifecycles the 90-minute CI cannot
+// afford until the node steps are faster (issue 14).
 import { labReset } from "../support/lab";
-import { type Stack, expectOk, newStack, previewJson, pulumi, stackOutputs } from "../support/pulumi";
-import { clean, footprints, inLab } from "./nodes";
+import { type Stack, expectOk, newStack, previewJson, pulumi } from "../support/pulumi";
+import { clean, footprints } from "./nodes";
 
 type BrickOut = { node: string; storage: string; set: number; index: number; role: string; size: number };
-
-function roundTrip(stack: Stack, volume: string): void {
-  const out = stackOutputs(stack);
-  expect(out.mountSource).toBe(`${(out.bricks as BrickOut[])[0]!.storage}:/${volume}`);
-  const mnt = `/mnt/e2e-${volume}`;
-  const r = inLab(
-    `mkdir -p ${mnt} && mount -t glusterfs ${out.mountSource} ${mnt} && ` +
-      `head -c 1048576 /dev/urandom > /tmp/e2e-${volume}.bin && cp /tmp/e2e-${volume}.bin ${mnt}/blob && ` +
-      `umount ${mnt} && mount -t glusterfs ${out.mountSource} ${mnt} && cmp ${mnt}/blob /tmp/e2e-${volume}.bin; ` +
-      `rc=$?; umount -l ${mnt}; exit $rc`,
-  );
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-}
-
-function volumeInfo(volume: string): string {
-  const node = `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
-  return inLab(`${node} -i ${labKey()} root@gluster-1 gluster --mode=script volume info ${volume}`).stdout;
-}
-
-let key = "";
-function labKey(): string {
-  return key;
-}
 
 describe.each([
   ["arbiter", "vmstore"],
@@ -70,27 +45,25 @@ describe.each([
   });
 });
 
-describe.each([["heketi-topology", "shared"]])("example %s", (example, volume) => {
+describe.each([["heketi-topology", "shared"]])("example %s, previewed", (example, volume) => {
   let stack: Stack;
   beforeAll(() => {
     labReset();
     stack = newStack(example);
-    key = stack.lab.nodes[0]!.privateKeyPath;
     const hostKeys = Object.fromEntries(stack.lab.nodes.map((n) => [n.name, n.hostKey]));
     expectOk(pulumi(stack, ["config", "set", "hostKeys", JSON.stringify(hostKeys)], { outsideLab: true }));
   });
 
-  test("up builds the volume with the layout the example asks for, and a client can use it", () => {
-    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
-    const bricks = stackOutputs(stack).bricks as BrickOut[];
-    const info = volumeInfo(volume);
-    expect(info).toMatch(/Type: Replicate/);
+  test("preview loads topology.json and plans a replica-3 set across its three nodes, changing nothing", () => {
+    const preview = previewJson(stack);
+    expect({ code: preview.code, stderr: preview.code === 0 ? "" : preview.stderr }).toEqual({
+      code: 0,
+      stderr: "",
+    });
+    const step = preview.steps.find((s) => s.urn.endsWith(`glusterfs:Volume::${volume}`));
+    expect(step?.op).toBe("create");
+    const bricks = step?.newState?.inputs?.bricks as BrickOut[];
     expect(new Set(bricks.map((b) => b.storage))).toEqual(new Set(["gluster-1", "gluster-2", "gluster-3"]));
-    roundTrip(stack, volume);
-  });
-
-  test("destroy leaves the nodes clean", () => {
-    expectOk(pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
     expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
   });
 });

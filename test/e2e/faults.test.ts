@@ -54,7 +54,7 @@ describe("bad input fails in preview, names the field, and runs no command", () 
   });
 });
 
-describe("one stack: an interrupted up finished by the next, drift on refresh, a delete that cannot reach a node", () => {
+describe("an interrupted up is finished by the next up", () => {
   let stack: Stack;
   beforeAll(() => {
     labReset();
@@ -122,7 +122,16 @@ describe("one stack: an interrupted up finished by the next, drift on refresh, a
     expect(volumes).toEqual([]);
   });
 
-  // On the same stack (its pool stays): the volume refresh dropped is made again first.
+  afterAll(() => labReset());
+});
+
+describe("a delete that cannot reach a node", () => {
+  let stack: Stack;
+  beforeAll(() => {
+    labReset();
+    stack = newStack("configurable", "poweroff");
+  });
+
   test("deleting a volume while one of its nodes is powered off fails clearly and keeps it in state", () => {
     expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
     const victim = labStatus().nodes.find((n) => n.name === "gluster-3")!;
