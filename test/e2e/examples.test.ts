@@ -10,6 +10,18 @@ import { clean, footprints } from "./nodes";
 
 type BrickOut = { node: string; storage: string; set: number; index: number; role: string; size: number };
 
+/** Previews the stack: it succeeds and plans VOLUME as a create; returns the bricks it planned. */
+function plannedCreate(stack: Stack, volume: string): BrickOut[] {
+  const preview = previewJson(stack);
+  expect({ code: preview.code, stderr: preview.code === 0 ? "" : preview.stderr }).toEqual({
+    code: 0,
+    stderr: "",
+  });
+  const step = preview.steps.find((s) => s.urn.endsWith(`glusterfs:Volume::${volume}`));
+  expect(step?.op).toBe("create");
+  return step?.newState?.inputs?.bricks as BrickOut[];
+}
+
 describe.each([
   ["arbiter", "vmstore"],
   ["disperse", "archive"],
@@ -21,14 +33,7 @@ describe.each([
   });
 
   test("preview plans the layout the example asks for and changes nothing", () => {
-    const preview = previewJson(stack);
-    expect({ code: preview.code, stderr: preview.code === 0 ? "" : preview.stderr }).toEqual({
-      code: 0,
-      stderr: "",
-    });
-    const step = preview.steps.find((s) => s.urn.endsWith(`glusterfs:Volume::${volume}`));
-    expect(step?.op).toBe("create");
-    const bricks = step?.newState?.inputs?.bricks as (BrickOut & { node: string })[];
+    const bricks = plannedCreate(stack, volume);
     expect(bricks).toHaveLength(3);
     expect(new Set(bricks.map((b) => b.storage)).size).toBe(3);
     if (example === "arbiter") {
@@ -55,14 +60,7 @@ describe.each([["heketi-topology", "shared"]])("example %s, previewed", (example
   });
 
   test("preview loads topology.json and plans a replica-3 set across its three nodes, changing nothing", () => {
-    const preview = previewJson(stack);
-    expect({ code: preview.code, stderr: preview.code === 0 ? "" : preview.stderr }).toEqual({
-      code: 0,
-      stderr: "",
-    });
-    const step = preview.steps.find((s) => s.urn.endsWith(`glusterfs:Volume::${volume}`));
-    expect(step?.op).toBe("create");
-    const bricks = step?.newState?.inputs?.bricks as BrickOut[];
+    const bricks = plannedCreate(stack, volume);
     expect(new Set(bricks.map((b) => b.storage))).toEqual(new Set(["gluster-1", "gluster-2", "gluster-3"]));
     expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
   });
