@@ -43,6 +43,24 @@ describe("placement: Heketi's allocator scenarios", () => {
     expect(new Set(spread.sets[0]!.bricks.map((b) => b.zone)).size).toBe(3);
   });
 
+  it("prefer keeps every set zone-distinct when strict needs equal sets to do so (CI counterexample, seed 798116110)", () => {
+    // Strict's largest-first sets do not fit here, its equal sets do; prefer's largest-first
+    // sets fit only by putting two bricks of the second set in zone 2. Prefer must take strict's.
+    const inventory = inventoryOf([
+      { zone: 4, devices: [7 * GiB, 0] },
+      { zone: 2, devices: [6 * GiB, 1 * GiB] },
+      { zone: 2, devices: [6 * GiB, 1 * GiB] },
+      { zone: 1, devices: [7 * GiB, 1 * GiB] },
+      { zone: 3, devices: [7 * GiB, 7 * GiB, 0], tags: { arbiter: "supported" } },
+    ]);
+    const request = { size: "5GiB", snapshotFactor: 2, maxBricks: 6 } as const;
+    const strict = ok(planVolume(req({ ...request, zoneChecking: "strict" }), inventory));
+    const prefer = ok(planVolume(req({ ...request, zoneChecking: "prefer" }), inventory));
+    for (const set of prefer.sets) expect(new Set(set.bricks.map((b) => b.zone)).size).toBe(3);
+    expect(prefer.sets).toEqual(strict.sets);
+    expect(prefer.warnings?.join("\n") ?? "").not.toContain("share a zone");
+  });
+
   it("unbalanced topology: under strict, 100 one-GiB replica 3 volumes all span 3 zones", () => {
     let inventory = inventoryOf([
       ...Array.from({ length: 10 }, () => ({ zone: 1, devices: [500 * GiB] })),

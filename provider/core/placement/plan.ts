@@ -189,28 +189,10 @@ function planInCluster(
     const problem = structuralProblem(state, strategy, request);
     if (problem) return fail(problem);
     const existingBricks = sets.reduce((n, s) => n + s.bricks.length, 0);
-    const mixed = placeMixed(state, strategy, request, delta, existingBricks);
-    if (mixed) {
-      sets = sets.concat(mixed.sets);
-      explanation.push(...mixed.explanation);
-    } else {
-      const options = layouts(strategy, request, delta, existingBricks);
-      if (options.length === 0) {
-        const needed = fewestBricks(strategy, request, delta);
-        return fail(
-          `${formatSize(delta)} needs at least ${needed} bricks of at most ${formatSize(request.maxBrickSize)}` +
-            (existingBricks > 0 ? ` besides the ${existingBricks} existing ones` : "") +
-            `, more than the limit of ${request.maxBricks} bricks per volume`,
-        );
-      }
-      const placed = placeLayouts(state, strategy, request, options);
-      if (!placed.ok) return fail(placed.reason, placed.layout);
-      explanation.push(
-        `${describeSets(placed.sets, strategy)}: sets of the largest bricks the devices allowed did not reach ${formatSize(delta)} ` +
-          `within the limit of ${request.maxBricks} bricks, so equal sets, the fewest that fit`,
-      );
-      sets = sets.concat(placed.sets);
-    }
+    const placed = placeNewSets(state, strategy, request, delta, existingBricks);
+    if (!placed.ok) return fail(placed.reason, placed.layout);
+    sets = sets.concat(placed.sets);
+    explanation.push(...placed.explanation);
   } else if (existing) {
     explanation.push(
       sets.length === existing.sets.length && request.expandMode === "grow" && grownBy !== ""
@@ -378,22 +360,26 @@ function trySet(
   return { bricks: result.devices.map((d, i) => brickAt(state, d, slots[i]!)) };
 }
 
+type NewSets =
+  | { ok: true; sets: PlannedSet[]; explanation: string[] }
+  | { ok: false; reason: string; layout?: ClusterFailure["layout"] };
+
 /**
- * placeMixedSets under the request's zone checking. With `prefer`, the sets strict zone checking
- * would make win whenever they are as few: prefer only lets bricks share a zone when that saves
- * sets or is the only way.
+ * New sets for `delta` under the request's zone checking. With `prefer`, the sets strict zone
+ * checking would make (by either method below) win whenever they are as few: prefer only lets
+ * bricks share a zone when that saves sets or is the only way.
  */
-function placeMixed(
+function placeNewSets(
   state: ClusterState,
   strategy: Strategy,
   request: VolumeRequest,
   delta: number,
   existingBricks: number,
-): { sets: PlannedSet[]; explanation: string[] } | undefined {
+): NewSets {
   if (request.zoneChecking !== "prefer")
-    return placeMixedSets(state, strategy, request, delta, existingBricks);
+    return placeNewSetsAs(state, strategy, request, delta, existingBricks);
   const base = state.snapshot();
-  const strict = placeMixedSets(
+  const strict = placeNewSetsAs(
     state,
     strategy,
     { ...request, zoneChecking: "strict" },
@@ -402,12 +388,48 @@ function placeMixed(
   );
   const afterStrict = state.snapshot();
   state.restore(base);
-  const prefer = placeMixedSets(state, strategy, request, delta, existingBricks);
-  if (strict && (!prefer || strict.sets.length <= prefer.sets.length)) {
+  const prefer = placeNewSetsAs(state, strategy, request, delta, existingBricks);
+  if (strict.ok && (!prefer.ok || strict.sets.length <= prefer.sets.length)) {
     state.restore(afterStrict);
     return strict;
   }
   return prefer;
+}
+
+/**
+ * Sets as large as the devices allow (placeMixedSets); when those do not reach `delta` within the
+ * brick limit, equal sets, the fewest that fit (placeLayouts), or the reason neither does.
+ */
+function placeNewSetsAs(
+  state: ClusterState,
+  strategy: Strategy,
+  request: VolumeRequest,
+  delta: number,
+  existingBricks: number,
+): NewSets {
+  const mixed = placeMixedSets(state, strategy, request, delta, existingBricks);
+  if (mixed) return { ok: true, ...mixed };
+  const options = layouts(strategy, request, delta, existingBricks);
+  if (options.length === 0) {
+    const needed = fewestBricks(strategy, request, delta);
+    return {
+      ok: false,
+      reason:
+        `${formatSize(delta)} needs at least ${needed} bricks of at most ${formatSize(request.maxBrickSize)}` +
+        (existingBricks > 0 ? ` besides the ${existingBricks} existing ones` : "") +
+        `, more than the limit of ${request.maxBricks} bricks per volume`,
+    };
+  }
+  const placed = placeLayouts(state, strategy, request, options);
+  if (!placed.ok) return placed;
+  return {
+    ok: true,
+    sets: placed.sets,
+    explanation: [
+      `${describeSets(placed.sets, strategy)}: sets of the largest bricks the devices allowed did not reach ${formatSize(delta)} ` +
+        `within the limit of ${request.maxBricks} bricks, so equal sets, the fewest that fit`,
+    ],
+  };
 }
 
 /**
