@@ -332,6 +332,9 @@ export const volume = declare({
     const grown = bricks.filter((b) => (fixedById.get(b.id)?.size ?? b.size) < b.size);
     if (grown.length > 0) await ops.growBricks(deps, next, grown);
     if (added.length > 0) await ops.createBricks(deps, next, added);
+    // Started first: Gluster rebalances only a started volume (one stopped outside Pulumi, or
+    // whose start was cut, would otherwise fail a pending rebalance).
+    await ops.ensureStarted(deps, next);
     const rebalanced =
       bricks.length > survey.live.brickCount
         ? await ops.expandVolume(deps, next, added)
@@ -340,7 +343,6 @@ export const volume = declare({
     const rebalanceStatus = rebalanced ?? rebalanceStateFromMarks(survey.live);
     await ops.claimOwnership(deps, next, survey.live);
     await ops.updateOptions(deps, next, before.options, after.options);
-    await ops.ensureStarted(deps, next);
     deps.memory.release(reservationKey(after));
     const outs = await ops.volumeOutputs(deps, next);
     return { outs: { ...news, bricks, ...outs, rebalanceStatus } };
