@@ -5,6 +5,8 @@
 //                         (default: the local lab, read from `npm run lab -- status --json`)
 //   size                  volume size, default 2Gi; raise it to expand
 //   options               JSON object of Gluster volume options, default {}
+//   clusterOptions        JSON object of cluster-wide options (`gluster volume set all`), default none
+//   rebalance             after an expansion: `wait` (default) or `start`
 //   glusterfs:privateKey  (secret) the SSH key for every node
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,7 +28,10 @@ interface NodeConfig {
 const config = new pulumi.Config();
 const nodes = config.getObject<NodeConfig[]>("nodes") ?? labNodes();
 
-const cluster = new gluster.GlusterCluster("quickstart", { zoneChecking: "strict" });
+const cluster = new gluster.GlusterCluster("quickstart", {
+  zoneChecking: "strict",
+  options: config.getObject<Record<string, string>>("clusterOptions"),
+});
 for (const [i, n] of nodes.entries()) {
   const node = new gluster.Node(n.name, {
     cluster,
@@ -46,6 +51,7 @@ const volume = new gluster.Volume("data", {
   size: config.get("size") ?? "2Gi",
   durability: { type: "replicate", replica: 3 },
   options: config.getObject<Record<string, string>>("options") ?? {},
+  rebalance: config.get("rebalance") as "wait" | "start" | undefined,
 });
 
 export const mountSource = volume.mountSource;
@@ -53,6 +59,7 @@ export const mountOptions = volume.mountOptions;
 export const backupVolfileServers = volume.backupVolfileServers;
 export const bricks = volume.bricks;
 export const volumeId = volume.volumeId;
+export const rebalanceStatus = volume.rebalanceStatus;
 
 /** The local lab's nodes (first device of each), when no `nodes` config is set. */
 function labNodes(): NodeConfig[] {

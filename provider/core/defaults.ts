@@ -9,6 +9,25 @@ export const ZONE_CHECKING_MODES = ["strict", "prefer", "none"] as const;
 export type ZoneChecking = (typeof ZONE_CHECKING_MODES)[number];
 export const EXPAND_MODES = ["add-sets", "grow"] as const;
 export type ExpandMode = (typeof EXPAND_MODES)[number];
+/** Whether `up` waits for the rebalance an expansion starts (`wait`) or only starts it (`start`). */
+export const REBALANCE_MODES = ["wait", "start"] as const;
+export type RebalanceMode = (typeof REBALANCE_MODES)[number];
+/**
+ * What refresh reports of a volume's rebalance: `not-needed` (one set: nothing to spread),
+ * `completed` (the last run covered every brick), `in progress`, `pending` (bricks were added and
+ * no run has covered them yet), `failed`, `stopped`, or `unknown` (a volume this provider did
+ * not make, whose rebalance history it does not track).
+ */
+export const REBALANCE_STATES = [
+  "not-needed",
+  "completed",
+  "in progress",
+  "pending",
+  "failed",
+  "stopped",
+  "unknown",
+] as const;
+export type RebalanceState = (typeof REBALANCE_STATES)[number];
 
 /** Where brick filesystems are mounted: <brickRoot>/<volume>/s<set>b<index>. */
 export const DEFAULT_BRICK_ROOT = "/var/lib/glusterfs-bricks";
@@ -20,6 +39,11 @@ export const DEFAULTS = {
   disperseRedundancy: DISPERSE_DEFAULTS.redundancy,
   zoneChecking: "strict" as ZoneChecking,
   expandMode: "add-sets" as ExpandMode,
+  /**
+   * `up` waits for the rebalance to finish: what it reports is then final (a failed rebalance
+   * fails the `up` that started it) and the next change never meets a run still going.
+   */
+  rebalance: "wait" as RebalanceMode,
   brickRoot: DEFAULT_BRICK_ROOT,
   /** A node's failure domain when none is given (Heketi's topology.json starts zones at 1). */
   zone: 1,

@@ -24,7 +24,7 @@ import {
   vgClash,
   volumeNameRule,
 } from "./names";
-import { DEFAULTS, EXPAND_MODES, ZONE_CHECKING_MODES } from "./defaults";
+import { DEFAULTS, EXPAND_MODES, REBALANCE_MODES, REBALANCE_STATES, ZONE_CHECKING_MODES } from "./defaults";
 import { durabilityInputsSchema } from "./durability";
 import { EXTENT, XFS_MIN_SIZE } from "./sizing";
 import { formatSize } from "./units";
@@ -221,6 +221,8 @@ export const volumeInputsSchema = z.object({
   tagMatch: z.array(tagRuleSchema).default([]),
   averageFileSize: z.union([z.string(), z.number()]).optional(),
   expandMode: expandModeSchema.optional(),
+  /** Left out of the inputs unless given (default DEFAULTS.rebalance), so older states show no change. */
+  rebalance: z.enum(REBALANCE_MODES).optional(),
   bricks: z.array(brickSchema).optional(),
 });
 export type VolumeInputs = z.infer<typeof volumeInputsSchema>;
@@ -269,5 +271,7 @@ export const volumeOutputsSchema = z.object({
   status: z.string(),
   /** Read on refresh only; absent in state written by create/update until the next refresh. */
   health: volumeHealthSchema.optional(),
+  /** Set by create, update and refresh; absent in state written before it existed. */
+  rebalanceStatus: z.enum(REBALANCE_STATES).optional(),
 });
 export type VolumeOutputs = z.infer<typeof volumeOutputsSchema>;

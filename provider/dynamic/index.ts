@@ -1,5 +1,5 @@
 // Thin pulumi.dynamic.ResourceProvider adapters over the registry's resources, one per kind.
-// No domain logic lives here. This module's exports (cluster, node, device, volume, configure)
+// No domain logic lives here. This module's exports (cluster, node, device, volume, clusterOptions, configure)
 // are what the provider code serialized into every stack's state calls: keep them.
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -70,6 +70,7 @@ export const cluster = providers.cluster;
 export const node = providers.node;
 export const device = providers.device;
 export const volume = providers.volume;
+export const clusterOptions = providers.clusterOptions;
 
 /** Stack config reaches the resources once per provider process: `glusterfs:privateKey` and friends. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {

@@ -1,6 +1,7 @@
 // What runs on a storage node: pure builders of remote scripts, parsers of their output, and
 // the operations that run them through a RemoteExecutor (provider/core/exec.ts).
 export * from "./brick";
+export * from "./cluster-options";
 export * from "./device";
 export * from "./gluster-xml";
 export * from "./health";

@@ -22,9 +22,11 @@ import {
   assertVolumeName,
 } from "../core/names";
 import { sh } from "../core/shell";
+import { REBALANCE_STATES, type RebalanceState } from "../core/defaults";
 import {
   type GlusterVolumeInfo,
   type GlusterVolumeStatus,
+  parseRebalanceStatus,
   parseVolumeInfo,
   parseVolumeStatus,
 } from "./gluster-xml";
@@ -33,6 +35,13 @@ import { applyStep, runStep } from "./step";
 
 /** The option recording how many bricks the last completed rebalance covered. */
 export const REBALANCED_OPTION = "user.glusterfs-provider.rebalanced";
+/**
+ * The option recording how many bricks the last rebalance started (or found running) covers:
+ * Gluster keeps the status of its last run across add-brick, so "completed" alone could be an
+ * older run's; with this mark equal to the brick count it is a run that covered every brick.
+ * (Gluster refuses add-brick while a rebalance runs, so a run in progress covers them too.)
+ */
+export const REBALANCE_STARTED_OPTION = "user.glusterfs-provider.rebalance-started";
 
 export interface PlannedBrick {
   host: string;
@@ -336,20 +345,29 @@ export async function addBricks(
   return applyStep(exec, buildAddBricks(spec));
 }
 
+export interface RebalanceSpec extends VolumeRef {
+  /** Wait for the run to finish (default), or only start it and say it is in progress. */
+  wait?: boolean;
+  waitSeconds?: number;
+}
+
 /**
  * Starts a rebalance unless the last completed one already covered the current bricks (recorded
- * in a volume option) and waits for it; a failed rebalance fails the step (Heketi ignored it).
+ * in a volume option), and with `wait` (the default) waits for it; a failed rebalance fails the
+ * step (Heketi ignored it). A run that covered every brick and completed since (a wait that was
+ * cut, or `wait: false`) is recorded, not started again. Prints `@@value rebalance <state>`.
  */
-export function buildRebalance(spec: VolumeRef & { waitSeconds?: number }) {
+export function buildRebalance(spec: RebalanceSpec) {
   const cluster = assertClusterId(spec.cluster);
   const vol = assertVolumeName(spec.name);
   const owner = spec.owner === undefined ? "" : assertOwner(spec.owner);
   const wait = spec.waitSeconds ?? 3600;
+  const block = spec.wait === false ? 0 : 1;
   // The lock is taken twice (before and after the wait): the second wait is part of the step's time.
   return new ScriptBuilder("volume.rebalance", { timeoutMs: (wait + 120 + NODE_LOCK_WAIT_SECONDS) * 1000 })
     .add(INFO)
     .add(
-      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; mark_key=${REBALANCED_OPTION}; wait_s=${wait}
+      sh`vol=${vol}; cluster=${cluster}; managed_key=${MANAGED_OPTION}; owner=${owner}; mark_key=${REBALANCED_OPTION}; started_key=${REBALANCE_STARTED_OPTION}; wait_s=${wait}; block=${block}
 info_read
 info_exists || fail "volume $vol does not exist"
 require_ours
@@ -359,12 +377,19 @@ count=$(info_field brickCount); per=$(info_field replicaCount); dc=$(info_field 
 [ "$(info_field statusStr)" = Started ] || fail "volume $vol is not started"
 reb_status() { { glx volume rebalance "$vol" status 2>/dev/null || true; } | sed -n '/<aggregate>/,/<\/aggregate>/s:.*<statusStr>\(.*\)</statusStr>.*:\1:p' | head -n1; }
 if [ $(( count / per )) -le 1 ]; then printf '@@value rebalance not-needed\n'; finish; fi
-if [ "$(info_opt "$mark_key")" = "$count" ]; then printf '@@value rebalance done\n'; finish; fi
+if [ "$(info_opt "$mark_key")" = "$count" ]; then printf '@@value rebalance completed\n'; finish; fi
 st=$(reb_status)
+if [ "$st" = completed ] && [ "$(info_opt "$started_key")" = "$count" ]; then
+  gl_ok volume set "$vol" "$mark_key" "$count"
+  change "volume rebalance $vol completed"
+  printf '@@value rebalance completed\n'; finish
+fi
 if [ "$st" != "in progress" ]; then
   gl_ok volume rebalance "$vol" start
   change "volume rebalance $vol start"
 fi
+[ "$(info_opt "$started_key")" = "$count" ] || gl_ok volume set "$vol" "$started_key" "$count"
+if [ "$block" = 0 ]; then printf '@@value rebalance in progress\n'; finish; fi
 # Waiting changes nothing on this node: let other steps have the node lock meanwhile.
 node_unlock
 deadline=$(( $(date +%s) + wait_s ))
@@ -379,7 +404,8 @@ while :; do
 done
 node_lock "$node_lock_wait"
 gl_ok volume set "$vol" "$mark_key" "$count"
-change "volume rebalance $vol completed"`,
+change "volume rebalance $vol completed"
+printf '@@value rebalance completed\n'`,
       4,
     )
     .build();
@@ -387,9 +413,46 @@ change "volume rebalance $vol completed"`,
 
 export async function rebalance(
   exec: RemoteExecutor,
-  spec: VolumeRef & { waitSeconds?: number },
-): Promise<{ changes: string[] }> {
-  return applyStep(exec, buildRebalance(spec));
+  spec: RebalanceSpec,
+): Promise<{ changes: string[]; state: RebalanceState | undefined }> {
+  const r = await runStep(exec, buildRebalance(spec));
+  const said = r.output.values.get("rebalance");
+  const state = REBALANCE_STATES.find((s) => s === said);
+  return { changes: r.changes, state };
+}
+
+/**
+ * What refresh says of a volume's rebalance, from its info (the marks) and, when the marks lag
+ * the bricks, Gluster's status of its last run (`undefined` when it was not read).
+ */
+export function rebalanceStateOf(info: GlusterVolumeInfo, status: string | undefined): RebalanceState {
+  const per = info.disperseCount > 0 ? info.disperseCount : Math.max(1, info.replicaCount);
+  if (info.brickCount / per <= 1) return "not-needed";
+  const mark = info.options[REBALANCED_OPTION];
+  const count = String(info.brickCount);
+  if (mark === count) return "completed";
+  if (status === "in progress") return "in progress";
+  if (status === "failed" || status === "stopped") return status;
+  // Not made here (no mark): its history is not ours to judge, unless Gluster says a run finished.
+  if (mark === undefined) return status === "completed" ? "completed" : "unknown";
+  // Completed, and that run covered every brick: done (the next change records it).
+  if (status === "completed" && info.options[REBALANCE_STARTED_OPTION] === count) return "completed";
+  return "pending";
+}
+
+/** Gluster's status of a volume's last rebalance, read-only ("not started" when none ran). */
+export function buildRebalanceStatus(name: string) {
+  const vol = assertVolumeName(name);
+  return new ScriptBuilder("volume.rebalance-status", { readOnly: true, timeoutMs: 120_000 })
+    .add(sh`section status glx volume rebalance ${vol} status`, 1)
+    .build();
+}
+
+export async function rebalanceStatus(exec: RemoteExecutor, name: string): Promise<string> {
+  const r = await runStep(exec, buildRebalanceStatus(name));
+  const s = r.output.sections.get("status");
+  if (!s) throw new Error(`${exec.host}: gluster volume rebalance ${name} status gave no answer`);
+  return parseRebalanceStatus(s.text).status;
 }
 
 export function buildStopVolume(spec: VolumeRef) {

@@ -6,6 +6,7 @@ export const RESOURCE_TYPES = {
   node: "Node",
   device: "Device",
   volume: "Volume",
+  clusterOptions: "ClusterOptions",
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_TYPES;

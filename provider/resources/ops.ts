@@ -11,6 +11,7 @@ export {
   expandVolume,
   readVolume,
   rebalanceIfPending,
+  rebalanceState,
   updateOptions,
   volumeOutputs,
 } from "./volumes";

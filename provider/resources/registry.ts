@@ -1,6 +1,7 @@
 // Every resource of the package, each declared once in its own file. The dynamic adapters, the
 // SDK's provider objects (by kind) and schema.json are made from this list.
 import { cluster } from "./cluster";
+import { clusterOptions } from "./cluster-options";
 import type { Declaration } from "./declaration";
 import type { Deps } from "./deps";
 import { device } from "./device";
@@ -14,7 +15,13 @@ import { volume } from "./volume";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDeclaration = Declaration<any>;
 
-export const registry: { readonly [K in ResourceKind]: AnyDeclaration } = { cluster, node, device, volume };
+export const registry: { readonly [K in ResourceKind]: AnyDeclaration } = {
+  cluster,
+  node,
+  device,
+  volume,
+  clusterOptions,
+};
 
 /** The engine-facing handler of every resource, all bound to one process's deps. */
 export function handlersFor(deps: Deps): Record<ResourceKind, Handler> {

@@ -10,7 +10,9 @@ import {
   volumeInputsSchema,
   volumeOutputsSchema,
 } from "../core/model";
+import { DEFAULTS, type RebalanceState } from "../core/defaults";
 import { parseSize } from "../core/units";
+import * as node from "../node";
 import { CREDENTIALS, CREDENTIALS_DOC } from "./credentials";
 import { declare } from "./declaration";
 import type { Deps } from "./deps";
@@ -108,6 +110,8 @@ export const volume = declare({
     averageFileSize: "Expected average file size, for sizing arbiter bricks. Default 64KiB.",
     expandMode:
       "How to grow: `add-sets` (new sets) or `grow` (enlarge bricks in place). Default: the cluster's.",
+    rebalance:
+      "After an expansion: `wait` (default) makes `up` wait until the rebalance has finished (a failed one fails the `up`); `start` only starts it, `rebalanceStatus` says `in progress`, and a refresh shows it completed. Either way a run not finished is never recorded as done.",
     topology: "The cluster's nodes and devices, filled in by the SDK from the GlusterCluster.",
     bricks: "The planned bricks. Computed by the provider during preview; existing bricks never move.",
     [CREDENTIALS]: CREDENTIALS_DOC,
@@ -118,6 +122,8 @@ export const volume = declare({
     status: "Gluster's status of the volume, e.g. `Started`.",
     health:
       "Read by refresh: bricks online of total, offline bricks, entries pending heal and in split-brain, and a summary state.",
+    rebalanceStatus:
+      "The volume's rebalance: `not-needed` (one set), `completed` (the last run covered every brick), `in progress`, `pending` (bricks added, no run has covered them), `failed`, `stopped`, or `unknown` (a volume whose rebalance history this provider does not track, or a status that could not be read).",
   },
 
   precheck(olds, news) {
@@ -233,6 +239,16 @@ export const volume = declare({
     // Refresh found the volume stopped outside Pulumi: `up` starts it again.
     if (typeof olds.status === "string" && olds.status !== "" && olds.status !== "Started")
       return { changes: true };
+    // A rebalance not done (a run failed or stopped, bricks never covered, or one `up` must
+    // wait for): `up` starts it again or waits for it. One running while `up` need not wait is left.
+    const unfinished = [
+      "pending",
+      "failed",
+      "stopped",
+      ...(v.success && waitsFor(v.data) ? ["in progress"] : []),
+    ];
+    if (typeof olds.rebalanceStatus === "string" && unfinished.includes(olds.rebalanceStatus))
+      return { changes: true };
     return { changes: false };
   },
 
@@ -256,7 +272,9 @@ export const volume = declare({
     }
     deps.memory.release(reservationKey(v));
     const outs = await ops.volumeOutputs(deps, made);
-    return { id: v.name, outs: { ...raw, bricks, ...outs } };
+    // A new volume is balanced: its mark says so (nothing to spread with one set).
+    const rebalanceStatus = new Set(bricks.map((b) => b.set)).size > 1 ? "completed" : "not-needed";
+    return { id: v.name, outs: { ...raw, bricks, ...outs, rebalanceStatus } };
   },
 
   async read(deps, id, state) {
@@ -279,7 +297,16 @@ export const volume = declare({
     // Bricks a cut expansion added to the volume are recorded too, so refresh repairs state.
     const bricks = fixedBricks(survey, recorded);
     const health = await healthOf(deps, v, survey);
-    const outs = { ...state, options, bricks, volumeId: live.id, status: live.status, health };
+    const rebalanceStatus = await ops.rebalanceState(deps, v, live);
+    const outs = {
+      ...state,
+      options,
+      bricks,
+      volumeId: live.id,
+      status: live.status,
+      health,
+      rebalanceStatus,
+    };
     const inputs = Object.fromEntries(Object.entries(outs).filter(([k]) => !outputKeys.includes(k)));
     return { id, props: outs, inputs };
   },
@@ -305,20 +332,36 @@ export const volume = declare({
     const grown = bricks.filter((b) => (fixedById.get(b.id)?.size ?? b.size) < b.size);
     if (grown.length > 0) await ops.growBricks(deps, next, grown);
     if (added.length > 0) await ops.createBricks(deps, next, added);
-    if (bricks.length > survey.live.brickCount) await ops.expandVolume(deps, next, added);
-    else await ops.rebalanceIfPending(deps, next, survey.live);
+    // Started first: Gluster rebalances only a started volume (one stopped outside Pulumi, or
+    // whose start was cut, would otherwise fail a pending rebalance).
+    await ops.ensureStarted(deps, next);
+    const rebalanced =
+      bricks.length > survey.live.brickCount
+        ? await ops.expandVolume(deps, next, added)
+        : await ops.rebalanceIfPending(deps, next, survey.live);
+    // Nothing ran: what the marks say (a volume not made here has none: `unknown`).
+    const rebalanceStatus = rebalanced ?? rebalanceStateFromMarks(survey.live);
     await ops.claimOwnership(deps, next, survey.live);
     await ops.updateOptions(deps, next, before.options, after.options);
-    await ops.ensureStarted(deps, next);
     deps.memory.release(reservationKey(after));
     const outs = await ops.volumeOutputs(deps, next);
-    return { outs: { ...news, bricks, ...outs } };
+    return { outs: { ...news, bricks, ...outs, rebalanceStatus } };
   },
 
   async delete(deps, _id, state) {
     await ops.deleteVolume(deps, parse(state));
   },
 });
+
+/** Whether `up` waits for this volume's rebalance (the `rebalance` input, default `wait`). */
+function waitsFor(v: VolumeInputs): boolean {
+  return (v.rebalance ?? DEFAULTS.rebalance) === "wait";
+}
+
+/** The rebalance state from the volume's marks alone (no status read). */
+function rebalanceStateFromMarks(live: Parameters<typeof node.rebalanceStateOf>[0]): RebalanceState {
+  return node.rebalanceStateOf(live, undefined);
+}
 
 /** Bytes each new brick takes from its device, keyed "node|device". */
 function reservationOf(bricks: Brick[], existing: Brick[]): Map<string, number> {

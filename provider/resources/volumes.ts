@@ -3,6 +3,7 @@
 // the node of the first brick (any pool member would do); each converges when re-run.
 import type { RemoteError } from "../core/errors";
 import { type Durability, fromDurabilityInputs, resolveDurability } from "../core/durability";
+import { DEFAULTS, type RebalanceState } from "../core/defaults";
 import type { Brick, VolumeInputs } from "../core/model";
 import { OWNER_OPTION } from "../core/names";
 import * as node from "../node";
@@ -56,15 +57,41 @@ export async function createVolume(deps: Deps, v: VolumeInputs, bricks: Brick[])
   });
 }
 
-/** Finishes a rebalance a cut expansion left pending (the mark lags the brick count). */
+/** Whether `up` waits for a rebalance to finish (the Volume's `rebalance` input). */
+const waits = (v: VolumeInputs) => (v.rebalance ?? DEFAULTS.rebalance) === "wait";
+
+/**
+ * Finishes (or, with `rebalance: "start"`, starts or records) a rebalance an expansion left
+ * pending: the mark lags the brick count. Undefined when nothing was pending.
+ */
 export async function rebalanceIfPending(
   deps: Deps,
   v: VolumeInputs,
   live: node.GlusterVolumeInfo | undefined,
-): Promise<void> {
+): Promise<RebalanceState | undefined> {
   const mark = live?.options[node.REBALANCED_OPTION];
-  if (!live || mark === undefined || mark === String(live.brickCount)) return;
-  await node.rebalance(deps.executorFor(home(v)), ids(v));
+  if (!live || mark === undefined || mark === String(live.brickCount)) return undefined;
+  const r = await node.rebalance(deps.executorFor(home(v)), { ...ids(v), wait: waits(v) });
+  return r.state;
+}
+
+/**
+ * The rebalance state refresh reports: from the volume's marks, and Gluster's status of its last
+ * run only when the marks lag the bricks (one read-only step). A status that cannot be read is
+ * `unknown`, never taken for done.
+ */
+export async function rebalanceState(
+  deps: Deps,
+  v: VolumeInputs,
+  live: node.GlusterVolumeInfo,
+): Promise<RebalanceState> {
+  const fromMarks = node.rebalanceStateOf(live, undefined);
+  if (fromMarks === "completed" || fromMarks === "not-needed") return fromMarks;
+  try {
+    return node.rebalanceStateOf(live, await node.rebalanceStatus(deps.executorFor(home(v)), v.name));
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Marks a volume this resource holds without an owner marker (made before owner markers) as its own. */
@@ -77,13 +104,21 @@ export async function claimOwnership(
   await node.setOptions(deps.executorFor(home(v)), { ...ids(v), options: {}, markOwner: true });
 }
 
-/** Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances to completion. */
-export async function expandVolume(deps: Deps, v: VolumeInputs, _added: Brick[]): Promise<void> {
+/**
+ * Adds the new bricks (the volume's bricks stay a prefix of the plan) and rebalances: to
+ * completion by default, or only started with `rebalance: "start"`. Returns the rebalance state.
+ */
+export async function expandVolume(
+  deps: Deps,
+  v: VolumeInputs,
+  _added: Brick[],
+): Promise<RebalanceState | undefined> {
   const exec = deps.executorFor(home(v));
   await node.addBricks(exec, { ...ids(v), durability: durabilityOf(v), bricks: planned(v.bricks ?? []) });
   // node.rebalance polls the status until Gluster reports the run completed; a status query that
   // fails while the rebalance daemons start is retried, only a failed or stopped run is an error.
-  await node.rebalance(exec, ids(v));
+  const r = await node.rebalance(exec, { ...ids(v), wait: waits(v) });
+  return r.state;
 }
 
 export async function ensureStarted(deps: Deps, v: VolumeInputs): Promise<void> {

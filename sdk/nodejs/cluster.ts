@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ConnectionArgs, type NodeAccess } from "./connection";
+import { ClusterOptions } from "./cluster-options";
 import { programHasDeclared, whenProgramDeclared } from "./declared";
 import { clusterProvider } from "./providers";
 
@@ -38,6 +39,12 @@ export interface GlusterClusterArgs {
   expandMode?: pulumi.Input<"add-sets" | "grow">;
   /** Default SSH connection for the cluster's nodes; a node's own connection overrides it field by field. */
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Cluster-wide Gluster options (`gluster volume set all KEY VALUE`), e.g.
+   * `{ "cluster.brick-multiplex": "on" }`. Applied once the cluster's nodes have joined, through a
+   * `ClusterOptions` child resource; removing a key resets it to Gluster's default.
+   */
+  options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -60,6 +67,8 @@ export class GlusterCluster extends pulumi.dynamic.Resource {
   public readonly nodes: ClusterMember[] = [];
   /** @internal The volume that first took the member list, once one did. */
   private takenBy: string | undefined;
+  /** The cluster-wide settings, when `options` was given. */
+  public readonly settings: ClusterOptions | undefined;
 
   constructor(name: string, args: GlusterClusterArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const clusterId = args.clusterId ?? name;
@@ -82,6 +91,18 @@ export class GlusterCluster extends pulumi.dynamic.Resource {
     );
     this.idInput = clusterId;
     this.policy = args;
+    if (args.options !== undefined)
+      // The settings live on the nodes: they take the node list the way a volume does (any node
+      // declared in the program), without holding later nodes back (any member can apply them).
+      this.settings = new ClusterOptions(
+        name,
+        {
+          clusterId,
+          options: args.options,
+          members: whenProgramDeclared().then(() => [...this.nodes]),
+        },
+        { parent: this },
+      );
   }
 
   /** @internal Every node (and through them every device) of the cluster, once the program declared them all. */

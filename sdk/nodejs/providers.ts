@@ -29,3 +29,4 @@ export const clusterProvider = providers.cluster;
 export const nodeProvider = providers.node;
 export const deviceProvider = providers.device;
 export const volumeProvider = providers.volume;
+export const clusterOptionsProvider = providers.clusterOptions;

@@ -42,6 +42,12 @@ export interface VolumeArgs {
   averageFileSize?: pulumi.Input<string | number>;
   /** How to grow: `add-sets` or `grow`. Default: the cluster's. */
   expandMode?: pulumi.Input<"add-sets" | "grow">;
+  /**
+   * After an expansion, `wait` (default): `up` returns once the rebalance has finished, and a
+   * failed rebalance fails it. `start`: `up` only starts it; `rebalanceStatus` says `in progress`
+   * until a refresh finds it completed. Either way an unfinished run is never recorded as done.
+   */
+  rebalance?: pulumi.Input<"wait" | "start">;
 }
 
 export interface BrickOutput {
@@ -72,6 +78,11 @@ export class Volume extends pulumi.dynamic.Resource {
   public readonly status!: pulumi.Output<string>;
   /** Bricks online, entries pending heal and in split-brain, as the last `pulumi refresh` read them. */
   public readonly health!: pulumi.Output<VolumeHealth | undefined>;
+  /**
+   * `not-needed`, `completed`, `in progress`, `pending`, `failed`, `stopped` or `unknown`: set by
+   * `up`, and read again by `pulumi refresh` (which shows a run `up` only started as completed).
+   */
+  public readonly rebalanceStatus!: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: VolumeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster;
@@ -126,6 +137,7 @@ export class Volume extends pulumi.dynamic.Resource {
         tagMatch: args.tagMatch ?? [],
         averageFileSize: args.averageFileSize,
         expandMode: args.expandMode,
+        rebalance: args.rebalance,
         bricks: undefined,
         volumeId: undefined,
         mountSource: undefined,
@@ -133,6 +145,7 @@ export class Volume extends pulumi.dynamic.Resource {
         mountOptions: undefined,
         status: undefined,
         health: undefined,
+        rebalanceStatus: undefined,
       },
       withSecretCredentials({
         ...opts,

@@ -2,7 +2,15 @@
 // them, the volume mounts and keeps data through an expansion, refresh sees no drift, a shrink is
 // refused in preview, and destroy leaves the nodes as they were.
 import { labReset } from "../support/lab";
-import { type Stack, expectOk, newStack, previewJson, pulumi, stackOutputs } from "../support/pulumi";
+import {
+  type Stack,
+  expectOk,
+  exportState,
+  newStack,
+  previewJson,
+  pulumi,
+  stackOutputs,
+} from "../support/pulumi";
 import { clean, footprints, inLab } from "./nodes";
 
 let stack: Stack;
@@ -96,6 +104,43 @@ describe("quickstart", () => {
     expect(got.stdout).toMatch(/performance\.cache-size\s+64MB/);
   });
 
+  test("cluster-wide options: previewed, applied on the pool, drift shown by refresh and put back, reset on removal", () => {
+    const gl = (node: string, args: string) =>
+      inLab(
+        `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i ${stack.lab.nodes[0]!.privateKeyPath} root@${node} ` +
+          `gluster --mode=script ${args}`,
+      ).stdout;
+    const wanted = { "cluster.brick-multiplex": "on", "cluster.max-bricks-per-process": "4" };
+    expectOk(
+      pulumi(stack, ["config", "set", "clusterOptions", JSON.stringify(wanted)], { outsideLab: true }),
+    );
+    const preview = previewJson(stack);
+    const settings = preview.steps.find((s) => s.urn.endsWith("glusterfs:ClusterOptions::quickstart"));
+    expect(settings?.op).toBe("create");
+    expect(settings?.newState?.inputs?.options).toEqual(wanted);
+    expect(preview.steps.filter((s) => s.op !== "same" && s !== settings)).toEqual([]);
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    // Set through one node, read on another: glusterd keeps them on every peer.
+    expect(gl("gluster-2", "volume get all cluster.max-bricks-per-process")).toMatch(
+      /cluster\.max-bricks-per-process\s+4\b/,
+    );
+    gl("gluster-3", "volume set all cluster.max-bricks-per-process 8");
+    const drift = pulumi(stack, ["refresh", "--yes", "--diff"]);
+    expect(drift.code).toBe(0);
+    expect(drift.stdout).toMatch(/cluster\.max-bricks-per-process[\s\S]*"?8"?/);
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    expect(gl("gluster-1", "volume get all cluster.max-bricks-per-process")).toMatch(
+      /cluster\.max-bricks-per-process\s+4\b/,
+    );
+    // Removing the options resets every key to Gluster's default.
+    expectOk(pulumi(stack, ["config", "rm", "clusterOptions"], { outsideLab: true }));
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    expect(gl("gluster-2", "volume get all all")).toMatch(/cluster\.brick-multiplex\s+disable \(DEFAULT\)/);
+    expect(gl("gluster-2", "volume get all all")).toMatch(
+      /cluster\.max-bricks-per-process\s+250 \(DEFAULT\)/,
+    );
+  });
+
   test("a shrink is refused in preview with the reason, and nothing runs", () => {
     expectOk(pulumi(stack, ["config", "set", "size", "1Gi"], { outsideLab: true }));
     const r = pulumi(stack, ["preview"]);
@@ -106,6 +151,8 @@ describe("quickstart", () => {
 
   test("growing to 10Gi previews one new set of 8Gi bricks, then expands with data intact", () => {
     expectOk(pulumi(stack, ["config", "set", "size", "10Gi"], { outsideLab: true }));
+    // `up` only starts the rebalance (the next test follows it to completion).
+    expectOk(pulumi(stack, ["config", "set", "rebalance", "start"], { outsideLab: true }));
     const preview = previewJson(stack);
     expect(preview.code).toBe(0);
     const volume = preview.steps.find((s) => s.urn.endsWith("glusterfs:Volume::data"));
@@ -131,6 +178,19 @@ describe("quickstart", () => {
     );
     expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: "" });
     expect(Number(check.stdout.trim())).toBeGreaterThan(9 * 1024 ** 3);
+  });
+
+  test("rebalance: start: up said in progress, a refresh shows it completed", () => {
+    expect(stackOutputs(stack).rebalanceStatus).toBe("in progress");
+    const status = () =>
+      exportState(stack).deployment.resources?.find((r) => r.urn.endsWith("glusterfs:Volume::data"))?.outputs
+        ?.rebalanceStatus;
+    let seen: unknown;
+    for (let i = 0; i < 5 && seen !== "completed"; i++) {
+      expectOk(pulumi(stack, ["refresh", "--yes"]));
+      seen = status();
+    }
+    expect(seen).toBe("completed");
   });
 
   test("refresh finds no drift; a volume changed outside Pulumi shows as drift", () => {

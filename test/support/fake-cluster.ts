@@ -419,6 +419,8 @@ export class FakeCluster {
     return this.step("volume.rebalance", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
+      // As the real script: Gluster rebalances only a started volume.
+      if (v.status !== "Started") throw new Error(`volume ${spec.name} is not started`);
       if (v.bricks.length / v.setSize > 1) v.options[real.REBALANCED_OPTION] = String(v.bricks.length);
       return { changes: [] };
     });

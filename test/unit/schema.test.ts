@@ -56,7 +56,7 @@ describe("schema.json", () => {
     expect(schema.name).toBe("glusterfs");
     expect(schema.version).toBe(pkg.version);
     expect(Object.keys(schema.resources).sort()).toEqual(
-      ["Device", "GlusterCluster", "Node", "Volume"].map((r) => `glusterfs:index:${r}`),
+      ["ClusterOptions", "Device", "GlusterCluster", "Node", "Volume"].map((r) => `glusterfs:index:${r}`),
     );
     expect(RESOURCE_KINDS.map(tokenOf).sort()).toEqual(Object.keys(schema.resources).sort());
   });
@@ -104,7 +104,7 @@ describe("schema.json", () => {
         ),
       ).toEqual([]);
     }
-    for (const token of ["Node", "Device", "Volume"].map((r) => `glusterfs:index:${r}`)) {
+    for (const token of ["Node", "Device", "Volume", "ClusterOptions"].map((r) => `glusterfs:index:${r}`)) {
       expect(schema.resources[token]!.inputProperties.credentials?.secret).toBe(true);
       expect(schema.resources[token]!.properties!.credentials?.secret).toBe(true);
     }

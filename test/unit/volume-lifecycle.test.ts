@@ -352,8 +352,8 @@ describe("check", () => {
   test("refresh records bricks a cut expansion added to the volume", async () => {
     const c = fresh();
     const made = await up(c, undefined, volume());
-    c.arm({ at: 4, mode: "after" }); // cut right after 'volume add-brick'
-    await expect(up(c, made, volume({ size: "4Gi" }))).rejects.toThrow(/connection lost after step 4/);
+    c.arm({ at: 5, mode: "after" }); // cut right after 'volume add-brick' (after 3 bricks and the start check)
+    await expect(up(c, made, volume({ size: "4Gi" }))).rejects.toThrow(/connection lost after step 5/);
     c.arm(undefined);
     const refreshed = await refresh(made);
     expect((refreshed.bricks as unknown[]).length).toBe(6);
@@ -450,6 +450,16 @@ describe("failure branches of read, update and delete", () => {
     expect(c.volumes.get("data")!.status).toBe("Started");
     c.volumes.delete("data");
     expect(await handlers.volume.read("data", made)).toEqual({});
+  });
+
+  test("a volume stopped outside Pulumi with a rebalance pending is started before the rebalance runs", async () => {
+    const c = fresh();
+    const made = await up(c, undefined, volume());
+    const live = c.volumes.get("data")!;
+    live.status = "Stopped";
+    live.options["user.glusterfs-provider.rebalanced"] = "1"; // an expansion's rebalance not finished
+    await handlers.volume.update("data", { ...made, status: "Stopped" }, made);
+    expect(live.status).toBe("Started");
   });
 
   test("refresh keeps the options the volume still has, with their live values, and drops the others", async () => {
