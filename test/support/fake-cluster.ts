@@ -16,6 +16,7 @@ import {
   vgName,
 } from "../../provider/core/names";
 import type * as node from "../../provider/node";
+import type { RebalanceState } from "../../provider/core/defaults";
 
 const real = jest.requireActual("../../provider/node") as typeof node;
 
@@ -414,15 +415,23 @@ export class FakeCluster {
     });
   };
 
-  rebalance = async (exec: RemoteExecutor, spec: node.VolumeRef): Promise<{ changes: string[] }> => {
+  rebalance = async (
+    exec: RemoteExecutor,
+    spec: node.RebalanceSpec,
+  ): Promise<{ changes: string[]; state: RebalanceState | undefined }> => {
     real.buildRebalance(spec);
     return this.step("volume.rebalance", exec.host, spec.name, () => {
       const v = this.vol(spec.name);
       this.requireOurs(v, spec);
-      // As the real script: Gluster rebalances only a started volume.
+      // As the real script: Gluster rebalances only a started volume; a run is marked started,
+      // and done only once it finished (here at once, when `up` waits for it).
       if (v.status !== "Started") throw new Error(`volume ${spec.name} is not started`);
-      if (v.bricks.length / v.setSize > 1) v.options[real.REBALANCED_OPTION] = String(v.bricks.length);
-      return { changes: [] };
+      if (v.bricks.length / v.setSize <= 1) return { changes: [], state: "not-needed" as const };
+      const count = String(v.bricks.length);
+      v.options[real.REBALANCE_STARTED_OPTION] = count;
+      if (spec.wait === false) return { changes: [], state: "in progress" as const };
+      v.options[real.REBALANCED_OPTION] = count;
+      return { changes: [], state: "completed" as const };
     });
   };
 

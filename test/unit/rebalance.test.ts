@@ -54,7 +54,7 @@ describe("the rebalance script against a stub gluster", () => {
     wait: boolean,
     marks: { mark?: number; started?: number },
     gluster: string,
-  ): Promise<{ code: number; stderr: string; log: string[]; changes: string[]; state?: string }> {
+  ): Promise<{ code: number; stderr: string; log: string[]; changes: string[]; state?: string | undefined }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rebalance-"));
     fs.writeFileSync(path.join(dir, "info.xml"), info(marks));
     fs.writeFileSync(path.join(dir, "status.xml"), status(gluster));
