@@ -15,6 +15,7 @@ import {
   type StackDefaults,
   createDeps,
   handlersFor,
+  importVolume,
   registry,
   tokenOf,
 } from "../resources";
@@ -171,7 +172,13 @@ export class GlusterProvider implements pulumiProvider.Provider {
   async read(id: string, urn: string, props?: unknown): Promise<pulumiProvider.ReadResult> {
     const kind = kindOfUrn(urn);
     const { open, seal } = this.secrets(kind, props);
-    const r = await this.handlers[kind].read(id, open[0]!);
+    // Nothing but an ID (`pulumi import`, the `import` option): a Volume is read back from the nodes.
+    const byId = Object.keys(open[0]!).length === 0;
+    if (byId && kind !== "volume")
+      throw new Error(
+        `import of ${tokenOf(kind)} ${id}: not supported yet; only ${tokenOf("volume")} can be imported by ID`,
+      );
+    const r = byId ? await importVolume(this.deps, id) : await this.handlers[kind].read(id, open[0]!);
     // No id: the resource is gone (refresh drops it from state).
     return { id: r.id ?? "", props: seal(r.props) ?? {}, ...(r.inputs ? { inputs: seal(r.inputs) } : {}) };
   }

@@ -165,3 +165,61 @@ describe("native provider: configure", () => {
     expect(stackDefaultsOf({ "glusterfs:privateKeyPassword": "" })).toEqual({});
   });
 });
+
+describe("native provider: read with only an ID (pulumi import)", () => {
+  const ID = "lab/data@10.0.0.1,10.0.0.2,10.0.0.3";
+
+  /** A volume made by another process (a stack whose state was then lost). */
+  async function madeElsewhere(over: Record<string, unknown> = {}): Promise<Inputs> {
+    const checked = await provider.check(VOLUME, {}, volumeInputs(over));
+    expect(checked.failures).toBeUndefined();
+    const made = await provider.create(VOLUME, checked.inputs);
+    deps = createDeps({ executors: (t) => cluster.executor(t.manageAddress) });
+    provider = new GlusterProvider(deps);
+    return made.outs as Inputs;
+  }
+
+  test("reads the volume's bricks, layout, options and owner back; the same program then has no changes", async () => {
+    const made = await madeElsewhere({ options: { "performance.cache-size": "64MB" } });
+    const before = cluster.snapshot();
+    const imported = await provider.read(ID, VOLUME, {});
+    expect(imported.id).toBe("data");
+    expect(imported.props.bricks).toEqual(made.bricks);
+    expect(imported.inputs).toMatchObject({
+      name: "data",
+      owner: "proj/dev/data",
+      size: "2Gi",
+      durability: { type: "replicate", replica: 3 },
+      options: { "performance.cache-size": "64MB" },
+      cluster: { clusterId: "lab", brickRoot: "/var/lib/glusterfs-bricks" },
+    });
+    expect(imported.props.volumeId).toBe(cluster.volumes.get("data")!.id);
+    expect(cluster.snapshot()).toEqual(before); // reading changed nothing
+
+    // The program that declares the same volume: check keeps the bricks, diff finds nothing to do.
+    const checked = await provider.check(
+      VOLUME,
+      imported.inputs,
+      volumeInputs({ options: { "performance.cache-size": "64MB" } }),
+    );
+    expect(checked.failures).toBeUndefined();
+    expect(checked.inputs.bricks).toEqual(made.bricks);
+    expect(await provider.diff("data", VOLUME, imported.props, checked.inputs)).toEqual({ changes: false });
+  });
+
+  test("a name no node knows reads as gone; a malformed ID is refused with the format", async () => {
+    await madeElsewhere();
+    expect((await provider.read("lab/other@10.0.0.1", VOLUME, {})).id).toBe("");
+    await expect(provider.read("data", VOLUME, {})).rejects.toThrow(
+      /<clusterId>\/<volume>@<node>\[,<node>\.\.\.\]/,
+    );
+  });
+
+  test("a volume without this provider's owner marker is not adopted, and nothing is changed", async () => {
+    await madeElsewhere();
+    delete cluster.volumes.get("data")!.options["user.glusterfs-provider.owner"];
+    const before = cluster.snapshot();
+    await expect(provider.read(ID, VOLUME, {})).rejects.toThrow(/carries no owner marker/);
+    expect(cluster.snapshot()).toEqual(before);
+  });
+});
