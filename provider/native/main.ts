@@ -3,6 +3,7 @@
 // Pulumi.yaml `plugins.providers`). @pulumi/pulumi's provider server drops what the Configure call
 // carries, so provider config comes from `PULUMI_CONFIG`, the stack's `glusterfs:*` config the
 // engine hands every plugin it launches.
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import * as pulumiProvider from "@pulumi/pulumi/provider";
 import { GlusterProvider } from "./provider";
 
@@ -16,6 +17,20 @@ function configFromEnv(): Record<string, unknown> {
   }
 }
 
+/**
+ * `pulumi import` sends a Read with no properties at all, and @pulumi/pulumi's server (3.248)
+ * calls `toJavaScript()` on them unchecked, failing before the provider sees the ID. An absent
+ * state reads as empty, which is what it means.
+ */
+function readsWithoutStateAsEmpty(): void {
+  const proto = providerProto.ReadRequest.prototype;
+  const getProperties = proto.getProperties;
+  proto.getProperties = function (this: providerProto.ReadRequest) {
+    return getProperties.call(this) ?? ({ toJavaScript: () => ({}) } as ReturnType<typeof getProperties>);
+  };
+}
+
+readsWithoutStateAsEmpty();
 const provider = new GlusterProvider();
 provider.configure(configFromEnv());
 void pulumiProvider.main(provider, process.argv.slice(2));

@@ -147,7 +147,8 @@ export class GlusterProvider implements pulumiProvider.Provider {
     const kind = kindOfUrn(urn);
     const { open, seal } = this.secrets(kind, olds, news);
     const [o, n] = open as [Inputs, Inputs];
-    // A Volume's owner marks what it makes; the SDK sets it, other languages get the URN's.
+    // The SDK defaults a Volume's name to the resource's and sets its owner; other languages get the URN's.
+    if (kind === "volume" && n.name === undefined) n.name = urn.split("::").pop();
     if (kind === "volume" && n.owner === undefined) n.owner = ownerOfUrn(urn);
     const r = await this.handlers[kind].check(o, n);
     return {

@@ -87,11 +87,12 @@ describe("native provider: schema and dispatch", () => {
     );
   });
 
-  test("a Volume's check plans its bricks through the Volume handler; the owner defaults to the URN's", async () => {
-    const { owner: _o, ...news } = volumeInputs();
-    const r = await provider.check(VOLUME, {}, news);
+  test("a Volume's check plans its bricks through the Volume handler; name and owner default to the URN's", async () => {
+    const { owner: _o, name: _n, ...news } = volumeInputs();
+    const r = await provider.check(urn("glusterfs:index:Volume", "media"), {}, news);
     expect(r.failures).toBeUndefined();
-    expect(r.inputs.owner).toBe("proj/dev/data");
+    expect(r.inputs.name).toBe("media");
+    expect(r.inputs.owner).toBe("proj/dev/media");
     expect(r.inputs.bricks).toHaveLength(3);
     expect(ownerOfUrn("urn:pulumi:prod::shop::glusterfs:index:Volume::a::b")).toBe("shop/prod/a::b");
   });
