@@ -6,3 +6,4 @@ export type { Handler, Inputs } from "./handler";
 export { PACKAGE, RESOURCE_KINDS, RESOURCE_TYPES, type ResourceKind, tokenOf } from "./kinds";
 export { handlersFor, registry } from "./registry";
 export { CREDENTIALS, withCredentials } from "./credentials";
+export { VOLUME_IMPORT_ID, importVolume } from "./volume-import";
