@@ -130,8 +130,8 @@ relist_lvs() {
 # listed LV: whether the listing holds LV. listed_field LV N: field N of its line (2 tags, 3 size).
 listed() { printf '%s\n' "$lv_listing" | awk -F'|' -v n="$1" '$1 == n { found = 1 } END { exit !found }'; }
 listed_field() { printf '%s\n' "$lv_listing" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f; exit }'; }
-# pool_users POOL [EXCEPT]: how many thin LVs (snapshots included) the listing has in POOL, EXCEPT aside.
-pool_users() { printf '%s\n' "$lv_listing" | awk -F'|' -v p="$1" -v x="\${2:-}" '$4 == p && $1 != x { n++ } END { print n + 0 }'; }
+# pool_users POOL EXCEPT: how many thin LVs (snapshots included) the listing has in POOL, EXCEPT aside.
+pool_users() { printf '%s\n' "$lv_listing" | awk -F'|' -v p="$1" -v x="$2" '$4 == p && $1 != x { n++ } END { print n + 0 }'; }
 # lv_exists LV: whether $vg holds LV. Decided from listings (a VG missing from the list of VGs
 # holds nothing); a listing LVM cannot give fails the step, so that "cannot tell" is never read
 # as "gone" (a destroy would report success and leave the LV behind, recorded nowhere).

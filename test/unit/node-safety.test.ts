@@ -249,6 +249,37 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     expect(v.stderr).toContain("cannot list the volume groups");
   });
 
+  test("destroy removes the LV and its pool in one lvremove when the LV is the pool's last user, and keeps a pool others use", async () => {
+    const tags = brickTags(ref.volume, ref.set, ref.index, "data").join(",");
+    const run = async (rows: Array<[string, string, string]>) => {
+      const stubs = new Stubs({
+        ...quietLvm,
+        lvs: lvListing(rows),
+        gluster: GLUSTER.none,
+        systemctl: SYSTEMCTL.active,
+      });
+      const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      return { calls: stubs.calls("lvremove"), stdout: r.stdout };
+    };
+    const alone = await run([
+      [ref.pool, tags, ""],
+      [ref.lv, tags, ref.pool],
+    ]);
+    expect(alone.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.lv} ${ref.vg}/${ref.pool}`]);
+    expect(alone.stdout).toContain(`@@change lvremove ${ref.vg}/${ref.pool}`);
+    const shared = await run([
+      [ref.pool, tags, ""],
+      [ref.lv, tags, ref.pool],
+      ["snap1", "", ref.pool],
+    ]);
+    expect(shared.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.lv}`]);
+    expect(shared.stdout).toContain("@@value pool-kept 1");
+    // A pool whose LV a cut destroy already removed goes on the re-run.
+    const poolOnly = await run([[ref.pool, tags, ""]]);
+    expect(poolOnly.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.pool}`]);
+  });
+
   test("destroy of a brick whose LVs (or whole VG) are gone succeeds: a re-run after a cut converges", async () => {
     for (const vgs of [quietLvm.vgs, "exit 0"]) {
       const stubs = new Stubs({ ...quietLvm, vgs, gluster: GLUSTER.none, systemctl: SYSTEMCTL.active });
