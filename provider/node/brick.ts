@@ -110,6 +110,28 @@ fstab_del() { # fstab_del MOUNT: no line for MOUNT
   fstab_edit "$1"
   change "fstab-remove $1"
 }
+# list_lvs: reads every LV of $vg once, as "name|tags|size|pool" lines, into $lv_listing (every
+# later question about $vg's LVs is answered from it, not by another LVM call: each costs a device
+# scan). A VG missing from the list of VGs holds nothing (vg_present=0); a listing LVM cannot give
+# fails the step, so that "cannot tell" is never read as "absent".
+list_lvs() {
+  local names
+  names=$(vgs --noheadings -o vg_name) || fail "cannot list the volume groups on $(hostname) (LVM's message above)"
+  if ! printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$vg"; then vg_present=0; lv_listing=""; return 0; fi
+  vg_present=1
+  relist_lvs
+}
+# relist_lvs: list_lvs for a VG known to exist (after this step changed its LVs).
+relist_lvs() {
+  local out
+  out=$(lvs --noheadings --units b --nosuffix --separator '|' -o lv_name,lv_tags,lv_size,pool_lv "$vg") || fail "cannot list the logical volumes of $vg on $(hostname) (LVM's message above)"
+  lv_listing=$(printf '%s\n' "$out" | tr -d ' ')
+}
+# listed LV: whether the listing holds LV. listed_field LV N: field N of its line (2 tags, 3 size).
+listed() { printf '%s\n' "$lv_listing" | awk -F'|' -v n="$1" '$1 == n { found = 1 } END { exit !found }'; }
+listed_field() { printf '%s\n' "$lv_listing" | awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f; exit }'; }
+# pool_users POOL EXCEPT: how many thin LVs (snapshots included) the listing has in POOL, EXCEPT aside.
+pool_users() { printf '%s\n' "$lv_listing" | awk -F'|' -v p="$1" -v x="$2" '$4 == p && $1 != x { n++ } END { print n + 0 }'; }
 # lv_exists LV: whether $vg holds LV. Decided from listings (a VG missing from the list of VGs
 # holds nothing); a listing LVM cannot give fails the step, so that "cannot tell" is never read
 # as "gone" (a destroy would report success and leave the LV behind, recorded nowhere).
@@ -120,10 +142,6 @@ lv_exists() {
   names=$(lvs --noheadings -o lv_name "$vg") || fail "cannot list the logical volumes of $vg on $(hostname) (LVM's message above)"
   printf '%s\n' "$names" | tr -d ' ' | grep -qxF "$1"
 }
-# lv_tags LV: its tags, or the step fails when LVM cannot say (call it in an assignment, so that
-# set -e sees the failure: an unreadable tag list is never taken for an empty one). LVM's own
-# message goes to the step's stderr; its warnings never mix into the tags.
-lv_tags() { local t; t=$(lvs --noheadings -o lv_tags "$vg/$1") || fail "cannot read the tags of $vg/$1 on $(hostname) (LVM's message above)"; printf '%s' "$t" | tr -d ' '; }
 lv_bytes() { lvs --noheadings --units b --nosuffix -o lv_size "$vg/$1" | tr -d ' '; }
 # brick_use DIR: whether a Gluster volume lists DIR as a brick of this node: prints "used", "unused"
 # or "unknown: WHY". Only a successful answer from glusterd counts; anything else is unknown, and
@@ -168,24 +186,33 @@ export function buildCreateBrick(spec: BrickSpec) {
   const b = new ScriptBuilder("brick.create", { timeoutMs: 600_000 }).add(BRICK_HELPERS).add(
     sh`vg=${ref.vg}; pool=${ref.pool}; lv=${ref.lv}; mnt=${ref.mount}; dir=${dir}; dev=${dev}
 vol_tag=${tags[0] as string}; own_tag=${tags[3] ?? ""}
-vgs "$vg" >/dev/null 2>&1 || fail "volume group $vg not found on $(hostname): prepare the device first"
-if ! lv_exists "$pool"; then
-  lv_exists "$lv" && fail "thin LV $vg/$lv exists without its pool $pool"
+list_lvs
+[ "$vg_present" = 1 ] || fail "volume group $vg not found on $(hostname): prepare the device first"
+created=0
+if ! listed "$pool"; then
+  listed "$lv" && fail "thin LV $vg/$lv exists without its pool $pool"
   modprobe dm_thin_pool 2>/dev/null || true
   lvcreate -qq -y ${tagArgs} --zero n --chunksize ${chunk}K --poolmetadatasize ${meta}b --size ${poolSize}b --thin "$vg/$pool" --virtualsize ${size}b --name "$lv"
   change "lvcreate $vg/$pool $vg/$lv"
+  created=1
 else
-  pool_tags=$(lv_tags "$pool")
+  pool_tags=$(listed_field "$pool" 2)
   case ",$pool_tags," in *",$vol_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but is not tagged $vol_tag" ;; esac
   if [ -n "$own_tag" ]; then case ",$pool_tags," in *",$own_tag,"*) ;; *) refuse "thin pool $vg/$pool exists but belongs to another volume resource (not tagged $own_tag)" ;; esac; fi
-  if ! lv_exists "$lv"; then
+  if ! listed "$lv"; then
     lvcreate -qq -y --thin --virtualsize ${size}b --name "$lv" "$vg/$pool"
     change "lvcreate $vg/$lv"
+    created=1
   fi
 fi
-lvchange -ay "$vg/$lv" >/dev/null 2>&1 || true
 # The LV gets its tags only after mkfs succeeded: an untagged LV is one we were cut off formatting.
-lv_tag_list=$(lv_tags "$lv")
+# One this step created was never formatted (and lvcreate activated it); one found may be inactive.
+if [ "$created" = 1 ]; then
+  lv_tag_list=""
+else
+  [ -e "$dev" ] || lvchange -ay "$vg/$lv" >/dev/null 2>&1 || true
+  lv_tag_list=$(listed_field "$lv" 2)
+fi
 case ",$lv_tag_list," in
   *",$vol_tag,"*) ;;
   *)
@@ -231,7 +258,7 @@ if [ -n "$want_mode" ] && [ "$(printf '%04o' "$((8#$(stat -c %a "$dir")))")" != 
     );
   }
   b.add(
-    `printf '@@value size %s\\n' "$(lv_bytes "$lv")"\nprintf '@@value pool-size %s\\n' "$(lv_bytes "$pool")"`,
+    `[ "$created" = 1 ] && relist_lvs\nprintf '@@value size %s\\n' "$(listed_field "$lv" 3)"\nprintf '@@value pool-size %s\\n' "$(listed_field "$pool" 3)"`,
     2,
   );
   return b.build();
@@ -340,10 +367,17 @@ if mountpoint -q "$mnt"; then
   change "umount $mnt"
 fi
 fstab_del "$mnt"
-if lv_exists "$lv"; then lvremove -qq -y "$vg/$lv"; change "lvremove $vg/$lv"; fi
-if lv_exists "$pool"; then
-  n=$(lvs --noheadings -o thin_count "$vg/$pool" | tr -d ' ')
-  if [ "\${n:-0}" = 0 ]; then lvremove -qq -y "$vg/$pool"; change "lvremove $vg/$pool"; else printf '@@value pool-kept %s\n' "$n"; fi
+list_lvs
+# The pool goes with its last thin LV, in the same lvremove; one that still holds others stays.
+doomed=""
+if listed "$lv"; then doomed="$vg/$lv"; fi
+if listed "$pool"; then
+  n=$(pool_users "$pool" "$lv")
+  if [ "$n" = 0 ]; then doomed="$doomed $vg/$pool"; else printf '@@value pool-kept %s\n' "$n"; fi
+fi
+if [ -n "$doomed" ]; then
+  lvremove -qq -y $doomed
+  for x in $doomed; do change "lvremove $x"; done
 fi
 if [ -d "$mnt" ]; then rmdir "$mnt" 2>/dev/null && change "rmdir $mnt" || true; fi
 rmdir "$(dirname "$mnt")" 2>/dev/null || true`,

@@ -94,13 +94,15 @@ export function buildInventoryScript(opts: InventoryOptions = {}) {
   b.add(
     sh`section hostname hostname
 section glusterd systemctl is-active glusterd
+glusterd_rc=$section_rc
 section uuid sed -n 's/^UUID=//p' /var/lib/glusterd/glusterd.info
 section vgs vgs --reportformat json --units b --nosuffix -o ${VGS_FIELDS}
 section lvs lvs -a --reportformat json --units b --nosuffix -o ${LVS_FIELDS}
 section pvs pvs --reportformat json --units b --nosuffix -o ${PVS_FIELDS}
 section mounts findmnt -J -l -o TARGET,SOURCE,FSTYPE,OPTIONS -t xfs
 section fstab cat /etc/fstab
-if systemctl is-active --quiet glusterd; then
+# The glusterd section's answer decides whether to ask Gluster: one systemctl call, not two.
+if [ "$glusterd_rc" = 0 ]; then
   section peers timeout 60 gluster --mode=script pool list --xml
   section volumes timeout 120 gluster --mode=script volume info --xml
 fi`,

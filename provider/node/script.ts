@@ -25,7 +25,7 @@ fail() { printf '%s\n' "$*" >&2; exit 1; }
 refuse_because() { printf '@@cause %s\n' "$1"; shift; refuse "$@"; }
 fail_because() { printf '@@cause %s\n' "$1"; shift; fail "$@"; }
 finish() { printf '@@done\n'; exit 0; }
-section() { local n=$1 rc=0; shift; printf '@@begin %s\n' "$n"; "$@" || rc=$?; printf '\n@@end %s %s\n' "$n" "$rc"; }
+section() { local n=$1 rc=0; shift; printf '@@begin %s\n' "$n"; "$@" || rc=$?; printf '\n@@end %s %s\n' "$n" "$rc"; section_rc=$rc; }
 gl() { gluster --mode=script "$@"; }
 glx() { gluster --mode=script "$@" --xml; }
 xml_ret() { sed -n 's:.*<opRet>\(-\{0,1\}[0-9]*\)</opRet>.*:\1:p' | head -n1; }

@@ -249,6 +249,37 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     expect(v.stderr).toContain("cannot list the volume groups");
   });
 
+  test("destroy removes the LV and its pool in one lvremove when the LV is the pool's last user, and keeps a pool others use", async () => {
+    const tags = brickTags(ref.volume, ref.set, ref.index, "data").join(",");
+    const run = async (rows: Array<[string, string, string]>) => {
+      const stubs = new Stubs({
+        ...quietLvm,
+        lvs: lvListing(rows),
+        gluster: GLUSTER.none,
+        systemctl: SYSTEMCTL.active,
+      });
+      const r = await runScript(stubs.script(n.buildDestroyBrick(ref).text));
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      return { calls: stubs.calls("lvremove"), stdout: r.stdout };
+    };
+    const alone = await run([
+      [ref.pool, tags, ""],
+      [ref.lv, tags, ref.pool],
+    ]);
+    expect(alone.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.lv} ${ref.vg}/${ref.pool}`]);
+    expect(alone.stdout).toContain(`@@change lvremove ${ref.vg}/${ref.pool}`);
+    const shared = await run([
+      [ref.pool, tags, ""],
+      [ref.lv, tags, ref.pool],
+      ["snap1", "", ref.pool],
+    ]);
+    expect(shared.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.lv}`]);
+    expect(shared.stdout).toContain("@@value pool-kept 1");
+    // A pool whose LV a cut destroy already removed goes on the re-run.
+    const poolOnly = await run([[ref.pool, tags, ""]]);
+    expect(poolOnly.calls).toEqual([`lvremove -qq -y ${ref.vg}/${ref.pool}`]);
+  });
+
   test("destroy of a brick whose LVs (or whole VG) are gone succeeds: a re-run after a cut converges", async () => {
     for (const vgs of [quietLvm.vgs, "exit 0"]) {
       const stubs = new Stubs({ ...quietLvm, vgs, gluster: GLUSTER.none, systemctl: SYSTEMCTL.active });
@@ -344,7 +375,10 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
     const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
     const tools = {
       vgs: `echo "  ${r.vg}"`,
-      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${r.pool} ${r.lv} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      lvs: lvListing([
+        [r.pool, tags, ""],
+        [r.lv, tags, r.pool],
+      ]),
       lvchange: "",
       mountpoint: "exit 0",
       findmnt: `echo /dev/${r.vg}/${r.lv}`,
@@ -368,36 +402,65 @@ describe("brick checks fail closed when Gluster cannot answer", () => {
   });
 });
 
+/** A stub for the one 'lvs' listing brick steps read: rows of name, tags, pool (size 1 GiB). */
+function lvListing(rows: Array<[string, string, string]>): string {
+  const lines = rows.map(([name, tags, pool]) => `  ${name}|${tags}|1073741824|${pool}`);
+  return `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(" ")}`;
+}
+
 describe("brick create never formats on a guess", () => {
-  test("an LV whose tags cannot be read is not taken for one cut off before mkfs: no mkfs, the cause named", async () => {
+  test("an LV listing LVM cannot give is not taken for LVs cut off before mkfs: no lvcreate, no mkfs, the cause named", async () => {
     // The LV exists and holds a filesystem (it is ours, tagged, just not mounted, e.g. after a
-    // reboot); 'lvs -o lv_tags' fails this once (a lock timeout, a metadata read error).
+    // reboot); the one 'lvs' listing of the VG fails this time (a lock timeout, a metadata read
+    // error). Its tags are unknown, so the step stops rather than format or create anything.
     const spec = planBrick({ ...placement, brickRoot: "/srv/bricks" });
     const ref = spec;
-    const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
-    const failing = `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`;
-    const tools = (unreadable: string) => ({
+    const stubs = new Stubs({
       vgs: `echo "  ${ref.vg}"`,
-      lvs: `case "$*" in *lv_name*) printf '  %s\\n' ${ref.pool} ${ref.lv} ;; *"lv_tags ${ref.vg}/${unreadable}") ${failing} ;; *lv_tags*) echo "  ${tags}" ;; *lv_size*) echo 1073741824 ;; esac`,
+      lvs: `echo "  Read lock timed out for ${ref.vg}" >&2; exit 5`,
       lvchange: "",
       lvcreate: "",
       modprobe: "",
       mountpoint: "exit 1",
-      mkfs: "",
       "mkfs.xfs": "",
       mount: "",
       findmnt: `echo /dev/${ref.vg}/${ref.lv}`,
       getfattr: "exit 1",
     });
-    for (const lv of [ref.lv, ref.pool]) {
-      const stubs = new Stubs(tools(lv));
-      const r = await runScript(stubs.script(n.buildCreateBrick(spec).text));
-      expect(stubs.calls("mkfs.xfs")).toEqual([]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`cannot read the tags of ${ref.vg}/${lv}`);
-      expect(r.stderr).toMatch(/Read lock timed out/);
-      expect(r.stderr).not.toMatch(/is not tagged/);
-    }
+    const r = await runScript(stubs.script(n.buildCreateBrick(spec).text));
+    expect(stubs.calls("mkfs.xfs")).toEqual([]);
+    expect(stubs.calls("lvcreate")).toEqual([]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot list the logical volumes of ${ref.vg}`);
+    expect(r.stderr).toMatch(/Read lock timed out/);
+    expect(r.stderr).not.toMatch(/is not tagged/);
+  });
+
+  test("an LV found tagged is never formatted again, and one found untagged is (it was cut off before mkfs)", async () => {
+    const spec = planBrick({ ...placement, brickRoot: "/srv/bricks" });
+    const ref = spec;
+    const tags = brickTags(spec.volume, spec.set, spec.index, spec.role).join(",");
+    const tools = (lvTags: string) => ({
+      vgs: `echo "  ${ref.vg}"`,
+      lvs: lvListing([
+        [ref.pool, tags, ""],
+        [ref.lv, lvTags, ref.pool],
+      ]),
+      lvchange: "",
+      lvcreate: "",
+      mountpoint: "exit 1",
+      "mkfs.xfs": "",
+      mount: "",
+      findmnt: `echo /dev/${ref.vg}/${ref.lv}`,
+      getfattr: "exit 1",
+    });
+    const tagged = new Stubs(tools(tags));
+    expect((await runScript(tagged.script(n.buildCreateBrick(spec).text))).code).toBe(0);
+    expect(tagged.calls("mkfs.xfs")).toEqual([]);
+    expect(tagged.calls("lvcreate")).toEqual([]);
+    const untagged = new Stubs(tools(""));
+    expect((await runScript(untagged.script(n.buildCreateBrick(spec).text))).code).toBe(0);
+    expect(untagged.calls("mkfs.xfs")).toHaveLength(1);
   });
 });
 
