@@ -1,9 +1,8 @@
 // examples/addresses-from-outputs through the real CLI on the lab: node addresses and device
 // paths are another resource's outputs, unknown in the first preview. That preview succeeds and
-// plans no bricks. Applying it (up, a preview with the addresses known showing no changes, destroy)
-// passed on the lab (574 s) and is out of CI until node steps are faster (issue 14).
+// plans no bricks; `up` makes everything; the next preview plans nothing new (no changes).
 import { labReset } from "../support/lab";
-import { type Stack, newStack, previewJson } from "../support/pulumi";
+import { type Stack, expectOk, newStack, previewJson, pulumi, stackOutputs } from "../support/pulumi";
 import { clean, footprints } from "./nodes";
 
 let stack: Stack;
@@ -25,6 +24,28 @@ describe("addresses from another resource's outputs", () => {
     expect(volume?.newState?.inputs?.bricks).toBeUndefined();
     const node = preview.steps.find((s) => s.urn.endsWith("glusterfs:Node::gluster-1"));
     expect(node?.op).toBe("create");
+    expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
+  });
+
+  test("up makes the nodes, devices and volume on the addresses the inventory gave", () => {
+    expectOk(pulumi(stack, ["up", "--yes", "--skip-preview"]));
+    const out = stackOutputs(stack);
+    const bricks = out.bricks as { storage: string; device: string }[];
+    expect(bricks).toHaveLength(3);
+    expect(new Set(bricks.map((b) => b.storage))).toEqual(new Set(["gluster-1", "gluster-2", "gluster-3"]));
+    expect(out.mountSource).toBe(`${bricks[0]!.storage}:/fromoutputs`);
+    for (const f of footprints()) expect(f.volumes).toEqual(["fromoutputs"]);
+  });
+
+  test("the next preview, with the addresses known, plans the bricks it holds and shows no changes", () => {
+    const preview = previewJson(stack);
+    expect(preview.code).toBe(0);
+    // `preview --json` lists only steps that change something (unchanged ones need --show-sames).
+    expect(preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`)).toEqual([]);
+  });
+
+  test("destroy leaves the nodes clean", () => {
+    expectOk(pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
     expect(footprints()).toEqual(["gluster-1", "gluster-2", "gluster-3"].map(clean));
   });
 });
