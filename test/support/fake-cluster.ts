@@ -71,9 +71,25 @@ export class StepFailure extends Error {}
  *     jest.requireActual<typeof import("../support/fake-cluster")>("../support/fake-cluster")
  *       .nodeWithFakeOperations(() => mockHolder.cluster, ["createBrick", ...]));
  */
+/** Every operation a Volume's life cycle calls: what handler tests let the fake play by default. */
+export const VOLUME_LIFECYCLE_OPERATIONS: Array<keyof ReturnType<FakeCluster["operations"]>> = [
+  "createBrick",
+  "growBrick",
+  "destroyBrick",
+  "createVolume",
+  "addBricks",
+  "rebalance",
+  "setOptions",
+  "resetOptions",
+  "startVolume",
+  "deleteVolume",
+  "readVolume",
+  "readInventory",
+];
+
 export function nodeWithFakeOperations(
   current: () => FakeCluster | undefined,
-  names: Array<keyof ReturnType<FakeCluster["operations"]>>,
+  names: Array<keyof ReturnType<FakeCluster["operations"]>> = VOLUME_LIFECYCLE_OPERATIONS,
 ): typeof node {
   const forward =
     (name: string) =>

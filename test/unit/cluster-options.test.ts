@@ -3,7 +3,7 @@
 // changed and reset through the first node that answers, with the recording executor; and the
 // built scripts run with bash against a stub `gluster` that keeps the pool's option store, so
 // "set only what differs" and "reset only what is set" are checked on the script itself.
-import { spawn } from "node:child_process";
+import { runScript } from "../support/run-script";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -233,16 +233,7 @@ describe("ClusterOptions scripts against a stub gluster", () => {
     const script = text
       .replace(/\/run\/lock\/glusterfs-provider\.lock/g, path.join(dir, "node.lock"))
       .replace(/^# step: /m, `${stub}# step: `);
-    return new Promise((resolve, reject) => {
-      const p = spawn("bash", ["-s"], { env: { ...process.env, GLUSTER_STORE: dir } });
-      let stdout = "";
-      let stderr = "";
-      p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      p.on("error", reject);
-      p.on("close", (code) => resolve({ code: code ?? 255, stdout, stderr }));
-      p.stdin.end(script);
-    });
+    return runScript(script, { ...process.env, GLUSTER_STORE: dir });
   }
   const log = (dir: string) =>
     fs.existsSync(path.join(dir, ".log"))

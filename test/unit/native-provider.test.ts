@@ -21,23 +21,7 @@ const mockHolder: { cluster?: FakeCluster | undefined } = {};
 jest.mock("../../provider/node", () =>
   jest
     .requireActual<typeof import("../support/fake-cluster")>("../support/fake-cluster")
-    .nodeWithFakeOperations(
-      () => mockHolder.cluster,
-      [
-        "createBrick",
-        "growBrick",
-        "destroyBrick",
-        "createVolume",
-        "addBricks",
-        "rebalance",
-        "setOptions",
-        "resetOptions",
-        "startVolume",
-        "deleteVolume",
-        "readVolume",
-        "readInventory",
-      ],
-    ),
+    .nodeWithFakeOperations(() => mockHolder.cluster),
 );
 
 const ROOT = path.join(__dirname, "../..");

@@ -10,6 +10,7 @@ import { brickTags } from "../../provider/core/names";
 import { type BrickPlacement, planBrick } from "../../provider/core/brick";
 import { DEFAULT_BRICK_ROOT } from "../../provider/core/defaults";
 import * as n from "../../provider/node";
+import { type ScriptRun, runScript } from "../support/run-script";
 
 /** The core's one brick record (names, mount, sizes planned once), as the builders get it. */
 const placement: BrickPlacement = {
@@ -39,26 +40,6 @@ function retarget(text: string, dir: string): string {
     .replace(/\/run\/lock\/glusterfs-provider\.lock/g, path.join(dir, "node.lock"));
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a script the way the node does: the whole text on bash's input. */
-function runScript(text: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn("bash", ["-s"], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code: code ?? 255, stdout, stderr }));
-    p.stdin.end(text);
-  });
-}
-
 const ORIGINAL_FSTAB = [
   "# /etc/fstab: static file system information.",
   "#",
@@ -84,11 +65,11 @@ describe("node lock and atomic fstab edits", () => {
     `/dev/gfs_lab_vdb/brick_data_s0b${i} ${m} xfs rw,inode64,noatime,nouuid 1 2`;
 
   /** K brick steps at once, each its own bash running the real prelude, lock and fstab helpers. */
-  async function concurrently(dir: string, command: (m: string, i: number) => string): Promise<Run[]> {
+  async function concurrently(dir: string, command: (m: string, i: number) => string): Promise<ScriptRun[]> {
     const h = retarget(helpers(n.buildCreateBrick(brick).text, /^vg=/), dir);
     return Promise.all(mounts.map((m, i) => runScript(`${h}\n${command(m, i)}\nprintf '@@done\\n'\n`)));
   }
-  const succeeded = (runs: Run[]) =>
+  const succeeded = (runs: ScriptRun[]) =>
     expect(runs.map((r) => ({ code: r.code, stderr: r.stderr }))).toEqual(
       runs.map(() => ({ code: 0, stderr: "" })),
     );

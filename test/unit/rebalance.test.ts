@@ -3,7 +3,7 @@
 // Gluster says a run covering every brick completed; `start` returns right after starting), the
 // state refresh derives from the marks and Gluster's status, and the Volume's diff converging on
 // an unfinished rebalance.
-import { spawn } from "node:child_process";
+import { runScript } from "../support/run-script";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -62,16 +62,7 @@ describe("the rebalance script against a stub gluster", () => {
       .buildRebalance({ cluster: "lab", name: "smoke", wait })
       .text.replace(/\/run\/lock\/glusterfs-provider\.lock/g, path.join(dir, "node.lock"))
       .replace(/^# step: /m, `${STUB}# step: `);
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const p = spawn("bash", ["-s"], { env: { ...process.env, GLUSTER_STORE: dir } });
-      let stdout = "";
-      let stderr = "";
-      p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      p.on("error", reject);
-      p.on("close", (code) => resolve({ code: code ?? 255, stdout, stderr }));
-      p.stdin.end(text);
-    });
+    const r = await runScript(text, { ...process.env, GLUSTER_STORE: dir });
     const logFile = path.join(dir, "log");
     const markers = n.parseMarkers(r.stdout);
     return {
