@@ -81,12 +81,21 @@ export async function importVolume(
   id: string,
 ): Promise<{ id?: string; props?: Inputs; inputs?: Inputs }> {
   const target = parseVolumeImportId(id);
-  const inventories = new Map<string, NodeInventory>();
-  for (const address of target.nodes)
-    inventories.set(
-      address,
-      await deps.inventory({ manageAddress: address, connection: connectionSchema.parse({ host: address }) }),
-    );
+  // Every node at once: one round trip's wait, not one per node.
+  const inventories = new Map<string, NodeInventory>(
+    await Promise.all(
+      target.nodes.map(
+        async (address) =>
+          [
+            address,
+            await deps.inventory({
+              manageAddress: address,
+              connection: connectionSchema.parse({ host: address }),
+            }),
+          ] as const,
+      ),
+    ),
+  );
   let live: GlusterVolumeInfo | undefined;
   for (const inv of inventories.values()) live ??= inv.volumes?.find((v) => v.name === target.name);
   if ([...inventories.values()].every((inv) => inv.volumes === undefined))
